@@ -1,0 +1,174 @@
+#include "storage/sqlite_partner_repository.h"
+
+#include <sqlite3.h>
+
+#include <SQLiteCpp/Database.h>
+#include <SQLiteCpp/Statement.h>
+#include <gtest/gtest.h>
+
+#include "core/external_partner.h"
+#include "storage/open_error.h"
+#include "temp_dir.h"
+
+namespace cpep::storage {
+namespace {
+
+using cpep::testing::TempDir;
+
+constexpr const char *kTenantA = "aaaaaaaa-0000-0000-0000-000000000001";
+constexpr const char *kTenantB = "bbbbbbbb-0000-0000-0000-000000000002";
+constexpr const char *kPartner = "198d7140-80bb-4843-8cc4-811377a49a92";
+
+ExternalPartner partner(const std::string &id, const char *tenant, const char *partner_id, bool enabled = true) {
+    return new_external_partner(id, tenant, partner_id, enabled, Instant{1'604'407'394'000'000});
+}
+
+std::string id(int n) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+    return buf;
+}
+
+int count_rows(const std::string &path, const std::string &where = "1") {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT count(*) FROM external_partner WHERE " + where);
+    q.executeStep();
+    return q.getColumn(0).getInt();
+}
+
+TEST(SqlitePartnerRepository, PartnerIdIsUniquePerTenantOnly) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    {
+        SqlitePartnerRepository repo({path});
+        EXPECT_TRUE(repo.insert(partner(id(1), kTenantA, kPartner), 0));
+        EXPECT_FALSE(repo.insert(partner(id(2), kTenantA, kPartner, false), 0));
+        EXPECT_TRUE(repo.insert(partner(id(3), kTenantB, kPartner), 0));
+    }
+    EXPECT_EQ(count_rows(path), 2);
+    EXPECT_EQ(count_rows(path, "id = '" + id(2) + "'"), 0);
+}
+
+TEST(SqlitePartnerRepository, TheSchemaItselfRefusesADuplicatePartnerIdInATenant) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    { SqlitePartnerRepository repo({path}); }
+    SQLite::Database db(path, SQLite::OPEN_READWRITE);
+    const std::string row = "INSERT INTO external_partner (id, tenant_id, partner_id, enable_connection, created_at, enabled_at) VALUES ";
+    db.exec(row + "('" + id(1) + "', '" + kTenantA + "', '" + kPartner + "', 1, 0, 0)");
+    EXPECT_THROW(db.exec(row + "('" + id(2) + "', '" + kTenantA + "', '" + kPartner + "', 0, 0, NULL)"), SQLite::Exception);
+    EXPECT_THROW(db.exec(row + "('" + id(1) + "', '" + kTenantB + "', '" + kPartner + "', 0, 0, NULL)"), SQLite::Exception)
+        << "ids are unique across tenants";
+    EXPECT_THROW(db.exec(row + "('" + id(3) + "', '" + kTenantB + "', '" + kPartner + "', 1, 0, NULL)"), SQLite::Exception)
+        << "enabled_at must be set exactly while the connection is enabled";
+}
+
+TEST(SqlitePartnerRepository, StoredFactsRoundTrip) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    {
+        SqlitePartnerRepository repo({path});
+        ASSERT_TRUE(repo.insert(partner(id(1), kTenantA, kPartner, true), 0));
+        ASSERT_TRUE(repo.insert(partner(id(2), kTenantA, "298d7140-80bb-4843-8cc4-811377a49a92", false), 0));
+    }
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, "SELECT id, tenant_id, partner_id, enable_connection, created_at, enabled_at "
+                            "FROM external_partner ORDER BY seq");
+    ASSERT_TRUE(q.executeStep());
+    EXPECT_EQ(q.getColumn(0).getString(), id(1));
+    EXPECT_EQ(q.getColumn(1).getString(), kTenantA);
+    EXPECT_EQ(q.getColumn(2).getString(), kPartner);
+    EXPECT_EQ(q.getColumn(3).getInt(), 1);
+    EXPECT_EQ(q.getColumn(4).getInt64(), 1'604'407'394'000'000);
+    EXPECT_EQ(q.getColumn(5).getInt64(), 1'604'407'394'000'000);
+    ASSERT_TRUE(q.executeStep());
+    EXPECT_EQ(q.getColumn(3).getInt(), 0);
+    EXPECT_TRUE(q.getColumn(5).isNull());
+}
+
+TEST(SqlitePartnerRepository, FailedWriteRollsBackEverythingAndTheNextWriteSucceeds) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    { SqlitePartnerRepository repo({path}); }
+    {
+        // Make the second statement of the create transaction fail, after the row was inserted.
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec("CREATE TRIGGER refuse_counter BEFORE INSERT ON engine_counter "
+                "WHEN NEW.value = 7 BEGIN SELECT RAISE(ABORT, 'injected failure'); END");
+    }
+    {
+        SqlitePartnerRepository repo({path});
+        try {
+            repo.insert(partner(id(1), kTenantA, kPartner), 7);
+            FAIL() << "the injected failure did not surface";
+        } catch (const StorageError &e) {
+            EXPECT_EQ(e.kind(), StorageFailure::other);
+        }
+        EXPECT_EQ(repo.load_counter("entity_id"), 0);
+        EXPECT_TRUE(repo.insert(partner(id(2), kTenantA, kPartner), 8)) << "the failed create left its row behind";
+        EXPECT_EQ(repo.load_counter("entity_id"), 8);
+    }
+    EXPECT_EQ(count_rows(path), 1);
+    EXPECT_EQ(count_rows(path, "id = '" + id(1) + "'"), 0);
+}
+
+TEST(SqlitePartnerRepository, IdCounterOnlyMovesForwardAndSurvivesReopening) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    {
+        SqlitePartnerRepository repo({path});
+        EXPECT_EQ(repo.load_counter("entity_id"), 0);
+        ASSERT_TRUE(repo.insert(partner(id(1), kTenantA, kPartner), 5));
+        ASSERT_TRUE(repo.insert(partner(id(2), kTenantB, kPartner), 3));
+        EXPECT_EQ(repo.load_counter("entity_id"), 5);
+    }
+    SqlitePartnerRepository repo({path});
+    EXPECT_EQ(repo.load_counter("entity_id"), 5);
+}
+
+TEST(SqlitePartnerRepository, SecondRepositoryOnTheSameFileIsLockedOut) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    auto first = std::make_unique<SqlitePartnerRepository>(StorageOptions{path});
+    try {
+        SqlitePartnerRepository second({path});
+        FAIL() << "two writers opened one file";
+    } catch (const OpenError &e) {
+        EXPECT_EQ(e.failure(), OpenFailure::locked);
+        EXPECT_NE(std::string(e.what()).find(path), std::string::npos) << e.what();
+    }
+    first.reset();
+    EXPECT_NO_THROW(SqlitePartnerRepository({path}));
+}
+
+TEST(SqlitePartnerRepository, InMemoryDatabasesAreIndependentAndUnlocked) {
+    SqlitePartnerRepository a({":memory:"});
+    SqlitePartnerRepository b({":memory:"});
+    EXPECT_TRUE(a.insert(partner(id(1), kTenantA, kPartner), 0));
+    EXPECT_TRUE(b.insert(partner(id(1), kTenantA, kPartner), 0));
+}
+
+TEST(SqlitePartnerRepository, MissingDirectoryIsAnIoError) {
+    TempDir dir;
+    try {
+        SqlitePartnerRepository repo({dir.file("no/such/dir/a.db")});
+        FAIL();
+    } catch (const OpenError &e) {
+        EXPECT_EQ(e.failure(), OpenFailure::io);
+    }
+}
+
+TEST(SqlitePartnerRepository, CommittedCreateIsVisibleToAnotherConnectionInBothDurabilityModes) {
+    for (Durability d : {Durability::full, Durability::normal}) {
+        TempDir dir;
+        const std::string path = dir.file("a.db");
+        {
+            SqlitePartnerRepository repo({path, d});
+            ASSERT_TRUE(repo.insert(partner(id(1), kTenantA, kPartner), 0));
+            EXPECT_EQ(count_rows(path), 1) << "a reader sees the commit while the writer is open";
+        }
+    }
+}
+
+}  // namespace
+}  // namespace cpep::storage
