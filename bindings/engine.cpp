@@ -4,6 +4,7 @@
 #include <string>
 
 #include "bindings/id_generators.h"
+#include "core/siphash.h"
 #include "storage/sqlite_partner_repository.h"
 
 namespace cpep {
@@ -44,6 +45,29 @@ const Outcome<Caller> &cached_caller(std::string_view caller_json) {
     return entry.caller;
 }
 
+// The key that seals page tokens: derived from the seed in deterministic mode (so runs replay
+// byte for byte), else random and kept in the database (so links survive a reopen).
+SipKey token_key(storage::SqlitePartnerRepository &repo, const EngineOptions &o) {
+    const std::string material = o.id_seed ? name_based_uuid(*o.id_seed + "/page-token-key") + "/" +
+                                                 name_based_uuid(*o.id_seed + "/page-token-key/2")
+                                           : repo.load_or_store_secret("page_token_key", RandomIdGenerator().next_request_id() +
+                                                                                             "/" + RandomIdGenerator().next_request_id());
+    SipKey key;
+    key.k0 = siphash24(SipKey{1, 2}, material);
+    key.k1 = siphash24(SipKey{3, 4}, material);
+    return key;
+}
+
+ServiceSettings settings_of(storage::SqlitePartnerRepository &repo, const EngineOptions &o) {
+    ServiceSettings s;
+    s.status.heartbeat_timeout_seconds = o.heartbeat_timeout_seconds;
+    s.actions.pending_after_seconds = o.action_pending_after_seconds;
+    s.actions.running_after_seconds = o.action_running_after_seconds;
+    s.actions.succeeded_after_seconds = o.action_succeeded_after_seconds;
+    s.token_key = token_key(repo, o);
+    return s;
+}
+
 }  // namespace
 
 struct Engine::Parts {
@@ -59,9 +83,10 @@ struct Engine::Parts {
           clock(options.now ? std::unique_ptr<Clock>(new FixedClock(*options.now))
                             : std::unique_ptr<Clock>(new SystemClock)),
           ids(options.id_seed ? std::unique_ptr<IdGenerator>(new SeededIdGenerator(
-                                    *options.id_seed, repository.load_counter("entity_id")))
+                                    *options.id_seed, repository.load_counter("entity_id"),
+                                    repository.load_counter("activity_id")))
                               : std::unique_ptr<IdGenerator>(new RandomIdGenerator)),
-          service(repository, *clock, *ids, ServiceSettings{}) {}
+          service(repository, *clock, *ids, settings_of(repository, options)) {}
 };
 
 Engine::Engine(const std::string &db_path, std::string_view options_json)

@@ -1,5 +1,6 @@
 #pragma once
 // The options_json of cpep_open (CONTRACT §7): a closed set, each key type-checked.
+#include <cstdint>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -15,6 +16,10 @@ struct EngineOptions {
     std::optional<Instant> now;         // frozen clock
     std::optional<std::string> id_seed; // deterministic ids
     int busy_timeout_ms = 5000;
+    std::int64_t heartbeat_timeout_seconds = 900;
+    std::int64_t action_pending_after_seconds = 10;
+    std::int64_t action_running_after_seconds = 30;
+    std::int64_t action_succeeded_after_seconds = 120;
 };
 
 // Thrown for an unknown key, a wrong type or an out-of-range value; the message names the key.

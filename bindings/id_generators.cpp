@@ -24,27 +24,29 @@ std::string name_based_uuid(const std::string &name) {
 }
 
 GeneratedId RandomIdGenerator::next_entity_id() { return {random_uuid(), 0}; }
+GeneratedId RandomIdGenerator::next_activity_id() { return {random_uuid(), 0}; }
 std::string RandomIdGenerator::next_request_id() { return random_uuid(); }
 
-SeededIdGenerator::SeededIdGenerator(std::string seed, std::int64_t entity_start)
-    : seed_(std::move(seed)), entity_n_(entity_start) {}
+SeededIdGenerator::SeededIdGenerator(std::string seed, std::int64_t entity_start, std::int64_t activity_start)
+    : seed_(std::move(seed)), entity_n_(entity_start), activity_n_(activity_start) {}
+
+std::int64_t SeededIdGenerator::next(std::int64_t &counter) {
+    std::lock_guard guard(mutex_);
+    return ++counter;
+}
 
 GeneratedId SeededIdGenerator::next_entity_id() {
-    std::int64_t n;
-    {
-        std::lock_guard guard(mutex_);
-        n = ++entity_n_;
-    }
+    const std::int64_t n = next(entity_n_);
     return {name_based_uuid(seed_ + "/" + std::to_string(n)), n};
 }
 
+GeneratedId SeededIdGenerator::next_activity_id() {
+    const std::int64_t n = next(activity_n_);
+    return {name_based_uuid(seed_ + "/activity/" + std::to_string(n)), n};
+}
+
 std::string SeededIdGenerator::next_request_id() {
-    std::int64_t n;
-    {
-        std::lock_guard guard(mutex_);
-        n = ++request_n_;
-    }
-    return name_based_uuid(seed_ + "/request/" + std::to_string(n));
+    return name_based_uuid(seed_ + "/request/" + std::to_string(next(request_n_)));
 }
 
 }  // namespace cpep

@@ -12,22 +12,27 @@ namespace cpep {
 class RandomIdGenerator final : public IdGenerator {
 public:
     GeneratedId next_entity_id() override;
+    GeneratedId next_activity_id() override;
     std::string next_request_id() override;
 };
 
-// Entity ids are v5("<seed>/<n>") with n continuing from `entity_start` (the position stored in
-// the database, so reopening never reissues an id); request ids are v5("<seed>/request/<n>"),
-// a stream of their own that restarts with the engine.
+// Entity ids are v5("<seed>/<n>") and activity ids v5("<seed>/activity/<n>"), with n continuing
+// from the positions stored in the database (so reopening never reissues an id); request ids are
+// v5("<seed>/request/<n>"), a stream of their own that restarts with the engine.
 class SeededIdGenerator final : public IdGenerator {
 public:
-    SeededIdGenerator(std::string seed, std::int64_t entity_start);
+    SeededIdGenerator(std::string seed, std::int64_t entity_start, std::int64_t activity_start);
     GeneratedId next_entity_id() override;
+    GeneratedId next_activity_id() override;
     std::string next_request_id() override;
 
 private:
+    std::int64_t next(std::int64_t &counter);
+
     std::string seed_;
     std::mutex mutex_;
     std::int64_t entity_n_;
+    std::int64_t activity_n_;
     std::int64_t request_n_ = 0;
 };
 

@@ -51,4 +51,15 @@ ExternalPartner new_external_partner(std::string id, std::string tenant_id, std:
     return p;
 }
 
+bool set_connection(ExternalPartner &p, bool enable, Instant now) {
+    if (p.enable_connection == enable) return false;
+    p.enable_connection = enable;
+    p.last_heartbeat_at.reset();
+    if (enable)
+        p.enabled_at = now;
+    else
+        p.enabled_at.reset();
+    return true;
+}
+
 }  // namespace cpep

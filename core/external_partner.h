@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/agent.h"
 #include "core/instant.h"
 
 namespace cpep {
@@ -22,6 +23,7 @@ struct ExternalPartner {
     Instant created_at;
     std::optional<Instant> enabled_at;         // set while enabled: when it was last enabled
     std::optional<Instant> last_heartbeat_at;  // since it was last enabled
+    std::optional<AgentSetting> agent_setting;  // set by configureAgent
 };
 
 struct PartnerStatus {
@@ -40,5 +42,9 @@ PartnerStatus derive_status(const ExternalPartner &p, Instant now, const StatusP
 // The initial state of a new entity (CONTRACT §3's table).
 ExternalPartner new_external_partner(std::string id, std::string tenant_id, std::string partner_id,
                                      bool enable_connection, Instant now);
+
+// PATCH enableConnection: enabling starts afresh (available, earlier heartbeats forgotten);
+// disabling clears both. Setting the current value changes nothing. Returns whether it changed.
+bool set_connection(ExternalPartner &p, bool enable, Instant now);
 
 }  // namespace cpep

@@ -1,5 +1,6 @@
 #include "core/router.h"
 
+#include <optional>
 #include <vector>
 
 namespace cpep {
@@ -18,8 +19,47 @@ bool iequals(std::string_view a, std::string_view b) {
     return true;
 }
 
+std::optional<std::string> decode_segment(std::string_view s) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out.push_back(s[i]);
+            continue;
+        }
+        if (i + 2 >= s.size()) return std::nullopt;
+        auto hex = [](char c) {
+            return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        };
+        const int hi = hex(s[i + 1]), lo = hex(s[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+    }
+    return out;
+}
+
 GraphError segment_not_found(std::string_view segment) {
     return errors::not_found("Resource not found for the segment '" + quote_for_message(segment) + "'.");
+}
+
+GraphError not_allowed(std::string_view method, std::string_view what, std::string_view allowed) {
+    return errors::method_not_allowed("The method '" + quote_for_message(method, 16) + "' is not supported on " +
+                                      std::string(what) + "; supported: " + std::string(allowed) + ".");
+}
+
+struct Candidate {
+    const char *method;
+    Route route;
+};
+
+Outcome<RouteMatch> pick(std::string_view method, std::initializer_list<Candidate> candidates, std::string_view what,
+                         std::string_view allowed, RouteMatch base) {
+    for (const auto &c : candidates)
+        if (method == c.method) {
+            base.route = c.route;
+            return base;
+        }
+    return not_allowed(method, what, allowed);
 }
 
 }  // namespace
@@ -27,49 +67,64 @@ GraphError segment_not_found(std::string_view segment) {
 Outcome<RouteMatch> match_route(std::string_view method, std::string_view url) {
     if (url.size() >= kServiceRoot.size() && iequals(url.substr(0, kServiceRoot.size()), kServiceRoot))
         url.remove_prefix(kServiceRoot.size());
-    std::string_view query;
+    RouteMatch m{Route::create_partner, {}, {}, {}};
     if (auto q = url.find('?'); q != std::string_view::npos) {
-        query = url.substr(q + 1);
+        m.query = url.substr(q + 1);
         url = url.substr(0, q);
     }
     if (url.empty() || url.front() != '/')
-        return errors::not_found("The URL must be a path such as "
-                                 "'/deviceManagement/virtualEndpoint/externalPartners'.");
-    std::vector<std::string_view> segments;
-    for (std::string_view rest = url.substr(1); !rest.empty();) {
+        return errors::not_found("The URL must be a path such as '/deviceManagement/virtualEndpoint/externalPartners'.");
+    std::vector<std::string_view> seg;
+    for (std::string_view rest = url.substr(1);;) {
         const auto slash = rest.find('/');
-        segments.push_back(rest.substr(0, slash));
+        seg.push_back(rest.substr(0, slash));
         if (slash == std::string_view::npos) break;
         rest.remove_prefix(slash + 1);
     }
+    if (seg.size() > 1 && seg.back().empty()) seg.pop_back();  // one trailing slash is harmless
 
-    static constexpr std::string_view kCollectionPath[] = {"deviceManagement", "virtualEndpoint",
-                                                           "externalPartners"};
-    for (std::size_t i = 0; i < std::size(kCollectionPath); ++i) {
-        if (i >= segments.size()) return segment_not_found(url);
-        if (!iequals(segments[i], kCollectionPath[i])) return segment_not_found(segments[i]);
+    if (seg.size() == 2 && iequals(seg[0], "partnerApi") && iequals(seg[1], "heartbeat"))
+        return pick(method, {{"POST", Route::heartbeat}}, "the partner heartbeat", "POST", m);
+
+    static constexpr std::string_view kCollection[] = {"deviceManagement", "virtualEndpoint", "externalPartners"};
+    for (std::size_t i = 0; i < std::size(kCollection); ++i) {
+        if (i >= seg.size()) return segment_not_found(url);
+        if (!iequals(seg[i], kCollection[i])) return segment_not_found(seg[i]);
     }
-    if (segments.size() == 3) {
-        if (method == "POST") return RouteMatch{Route::create_partner, {}, query};
-        return errors::method_not_allowed("The method '" + quote_for_message(method, 16) +
-                                          "' is not supported on the externalPartners collection; "
-                                          "supported: POST.");
+    if (seg.size() == 3)
+        return pick(method, {{"GET", Route::list_partners}, {"POST", Route::create_partner}},
+                    "the externalPartners collection", "GET, POST", m);
+    if (seg.size() > 5 || seg[3].empty()) return segment_not_found(seg.back().empty() ? url : seg.back());
+    auto id = decode_segment(seg[3]);
+    if (!id) return segment_not_found(seg[3]);
+    m.id = std::move(*id);
+    if (seg.size() == 4)
+        return pick(method, {{"GET", Route::get_partner}, {"PATCH", Route::update_partner}, {"DELETE", Route::delete_partner}},
+                    "an external partner", "GET, PATCH, DELETE", m);
+
+    auto op = decode_segment(seg[4]);
+    if (!op) return segment_not_found(seg[4]);
+    std::string_view name = *op;
+    std::string_view args;
+    bool has_parens = false;
+    if (auto open = name.find('('); open != std::string_view::npos) {
+        if (name.back() != ')') return segment_not_found(seg[4]);
+        args = name.substr(open + 1, name.size() - open - 2);
+        name = name.substr(0, open);
+        has_parens = true;
     }
-    // The item and its bound operations exist in Graph but are not served by this version.
-    const bool known_item = segments.size() == 4 && !segments[3].empty();
-    bool known_operation = false;
-    if (segments.size() == 5 && !segments[3].empty()) {
-        const std::string_view op = segments[4];
-        const std::string_view name = op.substr(0, op.find('('));
-        for (std::string_view known : {"configureAgent", "deployAgent", "retrieveActionReports",
-                                       "retrieveDeployAgentActionResults"})
-            known_operation = known_operation || iequals(name, known);
+    const bool empty_parens = !has_parens || args.empty();
+    if (iequals(name, "configureAgent") && !has_parens)
+        return pick(method, {{"POST", Route::configure_agent}}, "the configureAgent action", "POST", m);
+    if (iequals(name, "deployAgent") && !has_parens)
+        return pick(method, {{"POST", Route::deploy_agent}}, "the deployAgent action", "POST", m);
+    if (iequals(name, "retrieveActionReports") && empty_parens)
+        return pick(method, {{"GET", Route::retrieve_reports}}, "the retrieveActionReports function", "GET", m);
+    if (iequals(name, "retrieveDeployAgentActionResults")) {
+        m.function_args = std::string(args);
+        return pick(method, {{"GET", Route::retrieve_results}}, "the retrieveDeployAgentActionResults function", "GET", m);
     }
-    if (known_item || known_operation)
-        return errors::method_not_allowed("The method '" + quote_for_message(method, 16) +
-                                          "' is not supported on '" + quote_for_message(url) +
-                                          "' by this version of the engine.");
-    return segment_not_found(segments.back());
+    return segment_not_found(name);
 }
 
 }  // namespace cpep

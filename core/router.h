@@ -9,13 +9,23 @@
 namespace cpep {
 
 enum class Route {
-    create_partner,
+    create_partner,    // POST   …/externalPartners
+    list_partners,     // GET    …/externalPartners
+    get_partner,       // GET    …/externalPartners/{id}
+    update_partner,    // PATCH  …/externalPartners/{id}
+    delete_partner,    // DELETE …/externalPartners/{id}
+    configure_agent,   // POST   …/externalPartners/{id}/configureAgent
+    deploy_agent,      // POST   …/externalPartners/{id}/deployAgent
+    retrieve_results,  // GET    …/externalPartners/{id}/retrieveDeployAgentActionResults(activityId='…',cloudPcId='…')
+    retrieve_reports,  // GET    …/externalPartners/{id}/retrieveActionReports
+    heartbeat,         // POST   /partnerApi/heartbeat (engine extension)
 };
 
 struct RouteMatch {
     Route route;
-    std::string id;          // percent-decoded {id} segment, when the path has one
-    std::string_view query;  // raw query string after '?', possibly empty
+    std::string id;             // percent-decoded {id} segment, when the path has one
+    std::string function_args;  // percent-decoded text between the parentheses of a function call
+    std::string_view query;     // raw query string after '?', possibly empty
 };
 
 Outcome<RouteMatch> match_route(std::string_view method, std::string_view url);

@@ -1,9 +1,8 @@
 #include "core/service.h"
 
 #include "core/authorization.h"
-#include "core/create_request.h"
+#include "core/guid.h"
 #include "core/graph_json.h"
-#include "core/router.h"
 
 namespace cpep {
 namespace {
@@ -15,6 +14,22 @@ GraphError storage_error(const StorageError &e) {
     case StorageFailure::other: break;
     }
     return errors::internal_storage();
+}
+
+Operation operation_of(Route r) {
+    switch (r) {
+    case Route::create_partner: return Operation::create;
+    case Route::list_partners: return Operation::list;
+    case Route::get_partner: return Operation::get;
+    case Route::update_partner: return Operation::update;
+    case Route::delete_partner: return Operation::remove;
+    case Route::configure_agent: return Operation::configure_agent;
+    case Route::deploy_agent: return Operation::deploy_agent;
+    case Route::retrieve_results: return Operation::retrieve_deploy_agent_action_results;
+    case Route::retrieve_reports: return Operation::retrieve_action_reports;
+    case Route::heartbeat: return Operation::partner_heartbeat;
+    }
+    return Operation::create;
 }
 
 }  // namespace
@@ -35,46 +50,57 @@ Response ExternalPartnerService::handle(std::string_view method, std::string_vie
     auto match = match_route(method, url);
     if (!match) return error_response(match.error(), headers);
     if (!caller) return error_response(caller.error(), headers);
-    switch (match.value().route) {
-    case Route::create_partner:
-        return create_checked(caller.value(), match.value().query, body, headers);
+    if (auto denied = authorize(caller.value(), operation_of(match.value().route)))
+        return error_response(*denied, headers);
+    try {
+        auto response = dispatch(match.value(), caller.value(), body);
+        if (!response) return error_response(response.error(), headers);
+        return std::move(response).value();
+    } catch (const StorageError &e) {
+        return error_response(storage_error(e), headers);
     }
-    return error_response(errors::internal_unexpected(), headers);
 }
 
 Response ExternalPartnerService::create(const Outcome<Caller> &caller, std::string_view body,
                                         const RequestHeaders &headers) {
     if (!caller) return error_response(caller.error(), headers);
-    return create_checked(caller.value(), {}, body, headers);
-}
-
-Response ExternalPartnerService::create_checked(const Caller &caller, std::string_view query,
-                                                std::string_view body, const RequestHeaders &headers) {
-    if (auto denied = authorize(caller, Operation::create)) return error_response(*denied, headers);
-    if (!query.empty())
-        return error_response(errors::bad_request("invalidQueryOption",
-                                                  "Query options are not supported when creating an external partner."),
-                              headers);
-    auto parsed = read_json_body(body, settings_.limits);
-    if (!parsed) return error_response(parsed.error(), headers);
-    auto command = validate_create_body(parsed.value());
-    if (!command) return error_response(command.error(), headers);
-
-    const Instant now = clock_.now();
-    GeneratedId id = ids_.next_entity_id();
-    ExternalPartner partner = new_external_partner(std::move(id.value), caller.tenant_id,
-                                                   std::move(command.value().partner_id),
-                                                   command.value().enable_connection, now);
+    if (auto denied = authorize(caller.value(), Operation::create)) return error_response(*denied, headers);
     try {
-        if (!repository_.insert(partner, id.sequence))
-            return error_response(errors::conflict("partnerAlreadyExists",
-                                                   "An external partner with partnerId '" + partner.partner_id +
-                                                       "' already exists in this tenant."),
-                                  headers);
+        auto response = create_partner(caller.value(), {}, body);
+        if (!response) return error_response(response.error(), headers);
+        return std::move(response).value();
     } catch (const StorageError &e) {
         return error_response(storage_error(e), headers);
     }
-    return {201, render_partner(partner, derive_status(partner, now, settings_.status))};
+}
+
+Outcome<Response> ExternalPartnerService::dispatch(const RouteMatch &m, const Caller &caller, std::string_view body) {
+    switch (m.route) {
+    case Route::create_partner: return create_partner(caller, m.query, body);
+    case Route::list_partners: return list_partners(caller, m.query);
+    case Route::get_partner: return get_partner(caller, m.id, m.query);
+    case Route::update_partner: return update_partner(caller, m.id, m.query, body);
+    case Route::delete_partner: return delete_partner(caller, m.id, m.query);
+    case Route::heartbeat: return heartbeat(caller, m.query, body);
+    case Route::configure_agent: return configure_agent(caller, m.id, m.query, body);
+    case Route::deploy_agent: return deploy_agent(caller, m.id, m.query, body);
+    case Route::retrieve_results: return retrieve_results(caller, m);
+    case Route::retrieve_reports: return retrieve_reports(caller, m.id, m.query);
+    }
+    return errors::internal_unexpected();
+}
+
+Outcome<nlohmann::json> ExternalPartnerService::read_body(std::string_view body) const {
+    return read_json_body(body, settings_.limits);
+}
+
+Outcome<StoredPartner> ExternalPartnerService::find_partner(const Caller &caller, const std::string &id) {
+    auto canonical = canonical_guid(id);
+    std::optional<StoredPartner> found;
+    if (canonical) found = repository_.find(caller.tenant_id, *canonical);
+    if (!found)
+        return errors::not_found("No external partner with id '" + quote_for_message(id, 64) + "' exists in this tenant.");
+    return std::move(*found);
 }
 
 }  // namespace cpep

@@ -1,15 +1,20 @@
 #pragma once
 // The application service: gathers the caller, the clock, new ids and stored state through the
 // ports, asks the pure decisions (authorization, validation, lifecycle), persists the outcome and
-// renders the Graph response.
+// renders the Graph response. Thread-safe: read-decide-write sequences on existing entities are
+// serialised by one mutex; creates rely on the repository's uniqueness and need none.
+#include <mutex>
 #include <string>
 #include <string_view>
 
+#include "core/agent.h"
 #include "core/caller.h"
 #include "core/external_partner.h"
 #include "core/graph_error.h"
 #include "core/json_reader.h"
 #include "core/ports.h"
+#include "core/router.h"
+#include "core/siphash.h"
 
 namespace cpep {
 
@@ -21,6 +26,9 @@ struct Response {
 struct ServiceSettings {
     JsonLimits limits;
     StatusPolicy status;
+    ActionTimings actions;
+    SipKey token_key;  // seals @odata.nextLink tokens
+    std::int64_t page_size = 100;
 };
 
 struct RequestHeaders {
@@ -44,13 +52,31 @@ public:
     Response error_response(const GraphError &error, const RequestHeaders &headers = {});
 
 private:
-    Response create_checked(const Caller &caller, std::string_view query, std::string_view body,
-                            const RequestHeaders &headers);
+    Outcome<Response> dispatch(const RouteMatch &route, const Caller &caller, std::string_view body);
+    Outcome<Response> create_partner(const Caller &caller, std::string_view query, std::string_view body);
+    Outcome<Response> list_partners(const Caller &caller, std::string_view query);
+    Outcome<Response> get_partner(const Caller &caller, const std::string &id, std::string_view query);
+    Outcome<Response> update_partner(const Caller &caller, const std::string &id, std::string_view query,
+                                     std::string_view body);
+    Outcome<Response> delete_partner(const Caller &caller, const std::string &id, std::string_view query);
+    Outcome<Response> heartbeat(const Caller &caller, std::string_view query, std::string_view body);
+    Outcome<Response> configure_agent(const Caller &caller, const std::string &id, std::string_view query,
+                                      std::string_view body);
+    Outcome<Response> deploy_agent(const Caller &caller, const std::string &id, std::string_view query,
+                                   std::string_view body);
+    Outcome<Response> retrieve_results(const Caller &caller, const RouteMatch &route);
+    Outcome<Response> retrieve_reports(const Caller &caller, const std::string &id, std::string_view query);
+
+    // The caller's entity with this id, or 404 (also for an id that is not a GUID, or that
+    // belongs to another tenant: the three are indistinguishable).
+    Outcome<StoredPartner> find_partner(const Caller &caller, const std::string &id);
+    Outcome<nlohmann::json> read_body(std::string_view body) const;
 
     PartnerRepository &repository_;
     const Clock &clock_;
     IdGenerator &ids_;
     ServiceSettings settings_;
+    std::mutex write_mutex_;
 };
 
 }  // namespace cpep

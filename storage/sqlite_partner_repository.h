@@ -4,8 +4,10 @@
 // for the life of the engine and every write inside BEGIN IMMEDIATE.
 #include <cstdint>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
@@ -30,12 +32,29 @@ public:
     explicit SqlitePartnerRepository(const StorageOptions &options);
 
     bool insert(const ExternalPartner &p, std::int64_t id_sequence) override;
+    std::optional<StoredPartner> find(std::string_view tenant_id, std::string_view id) override;
+    std::optional<StoredPartner> find_by_partner_id(std::string_view tenant_id, std::string_view partner_id) override;
+    std::vector<StoredPartner> list(std::string_view tenant_id, const PartnerFilter &filter, std::int64_t after_seq,
+                                    std::int64_t skip, std::int64_t limit) override;
+    std::int64_t count(std::string_view tenant_id, const PartnerFilter &filter) override;
+    bool save_connection(const StoredPartner &p) override;
+    bool remove(std::string_view tenant_id, std::string_view id) override;
+    bool save_agent_setting(std::int64_t partner_seq, const AgentSetting &setting, const ActionReport &report) override;
+    bool record_deployment(std::int64_t partner_seq, const std::vector<ActionResult> &results,
+                           const std::vector<ActionReport> &reports, std::int64_t activity_sequence) override;
+    std::vector<StoredActionResult> action_results(std::int64_t partner_seq, const ActionResultFilter &filter,
+                                                   std::int64_t after_seq, std::int64_t limit) override;
+    std::vector<ActionReport> action_reports(std::int64_t partner_seq) override;
 
     // The stored position of a persistent id stream (0 when none was stored).
     std::int64_t load_counter(std::string_view name);
+    // The secret stored under `name`; stores `initial` first when there is none.
+    std::string load_or_store_secret(std::string_view name, const std::string &initial);
 
 private:
     class WriteTransaction;
+    void insert_report(std::int64_t partner_seq, const ActionReport &r);
+    void save_counter(const char *name, std::int64_t value);
 
     FileLock lock_;  // taken before the database is touched
     SQLite::Database db_;
@@ -45,6 +64,17 @@ private:
     SQLite::Statement rollback_;
     SQLite::Statement insert_partner_;
     SQLite::Statement save_counter_;
+    SQLite::Statement find_;
+    SQLite::Statement find_by_partner_;
+    SQLite::Statement list_;
+    SQLite::Statement count_;
+    SQLite::Statement save_connection_;
+    SQLite::Statement remove_;
+    SQLite::Statement save_agent_;
+    SQLite::Statement insert_result_;
+    SQLite::Statement insert_report_;
+    SQLite::Statement results_;
+    SQLite::Statement reports_;
 };
 
 }  // namespace cpep::storage
