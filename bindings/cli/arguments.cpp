@@ -1,0 +1,117 @@
+#include "arguments.h"
+
+#include <utility>
+
+namespace cpep::cli {
+namespace {
+
+struct Binding {
+    OptionSpec spec;
+    std::optional<std::string> Invocation::*value;  // null for a flag
+    bool Invocation::*flag;                         // null for an option with a value
+};
+
+const std::vector<Binding> &bindings() {
+    static const std::vector<Binding> table = {
+        {{"--db", "PATH", kEngineOptions, "database file (default ./cpep.db; ':memory:' for a throwaway one)"},
+         &Invocation::db, nullptr},
+        {{"--options", "JSON", kEngineOptions, "engine options object passed to cpep_open, e.g. '{\"now\":\"2020-11-03T12:43:14Z\"}'"},
+         &Invocation::options, nullptr},
+        {{"--now", "ISO", kEngineOptions, "freeze the engine's clock at this instant (options key \"now\")"},
+         &Invocation::now, nullptr},
+        {{"--id-seed", "S", kEngineOptions, "deterministic, name-based ids (options key \"idSeed\")"},
+         &Invocation::id_seed, nullptr},
+        {{"--durability", "full|normal", kEngineOptions, "SQLite synchronous mode (options key \"durability\")"},
+         &Invocation::durability, nullptr},
+        {{"--caller", "JSON|@FILE", kCallerOptions, "the caller's token claims as a JSON object, or @FILE to read them"},
+         &Invocation::caller, nullptr},
+        {{"--tenant", "GUID", kCallerOptions, "build the caller: this tenant (needs --as)"},
+         &Invocation::tenant, nullptr},
+        {{"--as", "app|user", kCallerOptions, "build the caller: an application or delegated caller holding CloudPC.ReadWrite.All"},
+         &Invocation::as, nullptr},
+        {{"--file", "PATH", kInputOptions, "read the input from PATH ('-' for standard input)"},
+         &Invocation::file, nullptr},
+        {{"--help", "", kAnywhere, "show help (for a subcommand when one is given)"}, nullptr,
+         &Invocation::help},
+        {{"--version", "", kAnywhere, "print the library version"}, nullptr, &Invocation::version},
+    };
+    return table;
+}
+
+const Binding *find_binding(std::string_view name) {
+    if (name == "-h") {
+        name = "--help";
+    }
+    for (const Binding &binding : bindings()) {
+        if (binding.spec.name == name) {
+            return &binding;
+        }
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+const std::vector<OptionSpec> &option_specs() {
+    static const std::vector<OptionSpec> specs = [] {
+        std::vector<OptionSpec> out;
+        for (const Binding &binding : bindings()) {
+            out.push_back(binding.spec);
+        }
+        return out;
+    }();
+    return specs;
+}
+
+Invocation parse_arguments(int argc, char **argv) {
+    Invocation inv;
+    bool options_ended = false;
+    const auto add_operand = [&inv](std::string arg) {
+        if (inv.command.empty()) {
+            inv.command = std::move(arg);
+        } else {
+            inv.operands.push_back(std::move(arg));
+        }
+    };
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        if (options_ended || arg == "-" || arg.empty() || arg.front() != '-') {
+            add_operand(std::string(arg));
+            continue;
+        }
+        if (arg == "--") {
+            options_ended = true;
+            continue;
+        }
+        const std::size_t eq = arg.find('=');
+        const std::string_view name = arg.substr(0, eq);
+        const Binding *binding = find_binding(name);
+        if (binding == nullptr) {
+            throw UsageError{"unknown option '" + std::string(name) + "'"};
+        }
+        for (const OptionSpec *seen : inv.given) {
+            if (seen->name == binding->spec.name) {
+                throw UsageError{"option " + std::string(binding->spec.name) + " given twice"};
+            }
+        }
+        inv.given.push_back(&binding->spec);
+        if (binding->flag != nullptr) {
+            if (eq != std::string_view::npos) {
+                throw UsageError{"option " + std::string(binding->spec.name) + " takes no value"};
+            }
+            inv.*(binding->flag) = true;
+            continue;
+        }
+        if (eq != std::string_view::npos) {
+            inv.*(binding->value) = std::string(arg.substr(eq + 1));
+        } else if (i + 1 < argc) {
+            inv.*(binding->value) = std::string(argv[++i]);
+        } else {
+            throw UsageError{"option " + std::string(binding->spec.name) + " needs a value (" +
+                             std::string(binding->spec.value) + ")"};
+        }
+    }
+    return inv;
+}
+
+}  // namespace cpep::cli
