@@ -14,6 +14,9 @@ enum OptionGroup : unsigned {
     kEngineOptions = 1u,    // --db, --options, --now, --id-seed, --durability
     kCallerOptions = 2u,    // --caller, --tenant, --as
     kInputOptions = 4u,     // --file
+    kSelectOptions = 8u,    // --select (list, get)
+    kListOptions = 16u,     // --filter, --top, --skip, --count, --all (list)
+    kUpdateOptions = 32u,   // --enable, --disable (update)
 };
 
 struct OptionSpec {
@@ -40,6 +43,14 @@ struct Invocation {
     std::optional<std::string> tenant;
     std::optional<std::string> as;
     std::optional<std::string> file;
+    std::optional<std::string> filter;
+    std::optional<std::string> select;
+    std::optional<std::string> top;
+    std::optional<std::string> skip;
+    bool count = false;
+    bool all = false;
+    bool enable = false;
+    bool disable = false;
     bool help = false;
     bool version = false;
 };

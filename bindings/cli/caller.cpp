@@ -5,7 +5,8 @@
 
 namespace cpep::cli {
 
-Caller resolve_caller(const Invocation &inv, const std::string &missing_hint) {
+Caller resolve_caller(const Invocation &inv, const std::string &missing_hint,
+                      std::string_view permission) {
     if (inv.caller) {
         if (inv.tenant || inv.as) {
             throw UsageError{"--caller cannot be combined with --tenant/--as"};
@@ -41,18 +42,18 @@ Caller resolve_caller(const Invocation &inv, const std::string &missing_hint) {
     std::string kind;
     if (*inv.as == "app") {
         claims["idtyp"] = "app";
-        claims["roles"] = Json::array({kBuiltPermission});
+        claims["roles"] = Json::array({std::string(permission)});
         kind = "application";
     } else if (*inv.as == "user") {
         claims["idtyp"] = "user";
-        claims["scp"] = kBuiltPermission;
+        claims["scp"] = std::string(permission);
         kind = "delegated (user)";
     } else {
         throw UsageError{"--as must be 'app' or 'user', not '" + *inv.as + "'"};
     }
     return Caller{claims.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
                   "acting as " + kind + " caller of tenant " + *inv.tenant + " with " +
-                      kBuiltPermission};
+                      std::string(permission)};
 }
 
 }  // namespace cpep::cli

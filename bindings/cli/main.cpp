@@ -3,11 +3,13 @@
 #include "caller.h"
 #include "cpep.h"
 #include "engine_handle.h"
+#include "graph_url.h"
 #include "http_request.h"
 #include "http_response.h"
 #include "input.h"
 #include "json_text.h"
 #include "open_options.h"
+#include "paging.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -28,7 +30,6 @@ enum ExitStatus : int {
 };
 
 constexpr std::string_view kDefaultDb = "./cpep.db";
-constexpr std::string_view kCollectionPath = "/deviceManagement/virtualEndpoint/externalPartners";
 
 struct Subcommand {
     std::string_view name;
@@ -61,10 +62,10 @@ std::string db_path(const Invocation &inv) { return inv.db.value_or(std::string(
 
 std::string options_help(unsigned groups) {
     std::string out;
-    const auto section = [&out](std::string_view title, OptionGroup group) {
+    const auto section = [&out](std::string_view title, unsigned mask) {
         out += std::string(title) + ":\n";
         for (const OptionSpec &spec : option_specs()) {
-            if (spec.group != group) {
+            if (spec.group != mask && (spec.group & mask) == 0) {
                 continue;
             }
             std::string left = "  " + std::string(spec.name);
@@ -85,6 +86,12 @@ std::string options_help(unsigned groups) {
     if ((groups & kInputOptions) != 0) {
         section("Input options", kInputOptions);
     }
+    if ((groups & (kSelectOptions | kListOptions)) != 0) {
+        section("Query options", groups & (kSelectOptions | kListOptions));
+    }
+    if ((groups & kUpdateOptions) != 0) {
+        section("Update options", kUpdateOptions);
+    }
     section("Other options", kAnywhere);
     return out;
 }
@@ -93,7 +100,13 @@ std::string usage_summary() {
     std::string out = "Usage: cpep [OPTIONS] COMMAND [ARGS]\n\nCommands:\n";
     for (const Subcommand &sub : subcommands()) {
         std::string left = "  " + std::string(sub.name) + " " + std::string(sub.synopsis);
-        left.resize(std::max<std::size_t>(left.size() + 2, 45), ' ');
+        constexpr std::size_t kColumn = 46;
+        if (left.size() + 2 > kColumn) {
+            left += "\n";  // a long synopsis gets a line of its own
+            left.append(kColumn, ' ');
+        } else {
+            left.resize(kColumn, ' ');
+        }
         out += left + std::string(sub.summary) + "\n";
     }
     out += "\nRun 'cpep help COMMAND' for a command's options.\n";
@@ -105,8 +118,17 @@ std::string general_help() {
            ": the Microsoft Graph beta /deviceManagement/virtualEndpoint/externalPartners\n"
            "engine (libcpep) on the command line.\n\n" +
            usage_summary() + "\n" + options_help(kEngineOptions | kCallerOptions) +
+           "Callers: every command but help acts as a caller, the claims of an already-authenticated\n"
+           "token. --caller JSON|@FILE passes the claims as they are. --tenant GUID --as app|user\n"
+           "builds them, and cpep states the built caller on standard error. A built caller holds the\n"
+           "highest permission of what it does: CloudPC.ReadWrite.All for everything on\n"
+           "externalPartners (it grants reads too: list, get, the retrieve functions), and\n"
+           "CloudPC.PartnerReadWrite.All, the only permission that grants it, for the partner\n"
+           "heartbeat (heartbeat, or http with POST /partnerApi/heartbeat). configureAgent and\n"
+           "deployAgent also need an Entra role in \"wids\": give those callers with --caller.\n"
+           "\n"
            "Exit status: 0 the engine answered 2xx; 1 it answered an HTTP error (the body is still\n"
-           "printed); 2 usage error or malformed input; 3 the engine could not be opened.\n";
+           "printed); 2 usage error or malformed input; 3 the engine could not be opened, or failed.\n";
 }
 
 std::string command_help(const Subcommand &sub) {
@@ -177,6 +199,111 @@ int run_create(const Invocation &inv) {
     return exit_status_for(response.status);
 }
 
+// --- list, get, update, delete, heartbeat --------------------------------------------------------
+
+// The body of the engine's answer, pretty JSON, on standard output (nothing for a 204), and the
+// exit status that goes with the HTTP status.
+int print_response(const Response &response) {
+    if (!response.body.empty()) {
+        write_stdout(pretty_body(response.body) + "\n");
+    }
+    return exit_status_for(response.status);
+}
+
+// The one operand of get, update, delete and heartbeat.
+const std::string &single_operand(const Invocation &inv, std::string_view what) {
+    if (inv.operands.empty()) {
+        throw UsageError{inv.command + " needs the " + std::string(what)};
+    }
+    if (inv.operands.size() > 1) {
+        throw UsageError{inv.command + " takes one " + std::string(what) + ", not " +
+                         std::to_string(inv.operands.size())};
+    }
+    if (inv.operands.front().empty()) {
+        throw UsageError{"the " + std::string(what) + " is empty"};
+    }
+    return inv.operands.front();
+}
+
+// Resolves the caller, states a built one on stderr, opens the engine and sends one request.
+int send_one(const Invocation &inv, const std::string &method, const std::string &url,
+             std::string_view body, std::string_view permission = kBuiltPermission) {
+    const Caller caller = resolve_caller(inv, "", permission);
+    const std::string options = open_options_json(inv);
+    if (!caller.statement.empty()) {
+        tell(caller.statement);
+    }
+    Engine engine(db_path(inv), options);
+    return print_response(engine.request(method, url, caller.json, body));
+}
+
+int run_list(const Invocation &inv) {
+    if (!inv.operands.empty()) {
+        throw UsageError{"list takes no arguments; filter with --filter EXPR"};
+    }
+    QueryString query;
+    if (inv.filter) {
+        query.add("$filter", *inv.filter);
+    }
+    if (inv.select) {
+        query.add("$select", *inv.select);
+    }
+    if (inv.top) {
+        query.add("$top", *inv.top);
+    }
+    if (inv.skip) {
+        query.add("$skip", *inv.skip);
+    }
+    if (inv.count) {
+        query.add("$count", "true");
+    }
+    const std::string url = std::string(kCollectionPath) + query.str();
+
+    const Caller caller = resolve_caller(inv, "");
+    const std::string options = open_options_json(inv);
+    if (!caller.statement.empty()) {
+        tell(caller.statement);
+    }
+    Engine engine(db_path(inv), options);
+    if (inv.all) {
+        return print_response(fetch_all_pages(engine, url, caller.json));
+    }
+    return print_response(engine.request("GET", url, caller.json, {}));
+}
+
+int run_get(const Invocation &inv) {
+    const std::string &id = single_operand(inv, "id of the external partner");
+    QueryString query;
+    if (inv.select) {
+        query.add("$select", *inv.select);
+    }
+    return send_one(inv, "GET", entity_path(id) + query.str(), {});
+}
+
+int run_update(const Invocation &inv) {
+    const std::string &id = single_operand(inv, "id of the external partner");
+    if (inv.enable == inv.disable) {
+        throw UsageError{inv.enable ? "give --enable or --disable, not both"
+                                    : "update needs --enable or --disable"};
+    }
+    return send_one(inv, "PATCH", entity_path(id),
+                    inv.enable ? R"({"enableConnection": true})" : R"({"enableConnection": false})");
+}
+
+int run_delete(const Invocation &inv) {
+    const std::string &id = single_operand(inv, "id of the external partner");
+    return send_one(inv, "DELETE", entity_path(id), {});
+}
+
+int run_heartbeat(const Invocation &inv) {
+    const std::string &partner_id = single_operand(inv, "partnerId");
+    Json body = Json::object();
+    body["partnerId"] = partner_id;
+    return send_one(inv, "POST", std::string(kHeartbeatPath),
+                    body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                    kPartnerPermission);
+}
+
 // --- http ---------------------------------------------------------------------------------------
 
 int run_http(const Invocation &inv) {
@@ -188,8 +315,8 @@ int run_http(const Invocation &inv) {
     if (source == "-" && inv.caller && *inv.caller == "@-") {
         throw UsageError{"the request and the caller cannot both come from standard input"};
     }
-    const Caller caller = resolve_caller(
-        inv, "; an Authorization header in the request is not decoded");
+    const std::string missing_hint = "; an Authorization header in the request is not decoded";
+    Caller caller = resolve_caller(inv, missing_hint);
     const std::string options = open_options_json(inv);
 
     const Input input = read_file_or_stdin(source);
@@ -198,6 +325,9 @@ int run_http(const Invocation &inv) {
         request = parse_http_request(input.bytes, input.truncated);
     } catch (const HttpParseError &e) {
         throw InputError{"malformed request: " + e.message};
+    }
+    if (!caller.statement.empty() && is_heartbeat_target(request.target)) {
+        caller = resolve_caller(inv, missing_hint, kPartnerPermission);  // what a built caller holds
     }
 
     if (!caller.statement.empty()) {
@@ -212,7 +342,7 @@ int run_http(const Invocation &inv) {
 
 // --- the table ----------------------------------------------------------------------------------
 
-// Later subcommands (list, get, update, delete, ...) are one more row each.
+// A subcommand is one row.
 const std::vector<Subcommand> &subcommands() {
     static const std::vector<Subcommand> table = {
         {"create", "[OPTIONS] (BODY | - | --file PATH)",
@@ -225,20 +355,85 @@ const std::vector<Subcommand> &subcommands() {
          "  cpep create --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as app \\\n"
          "      '{\"partnerId\": \"198d7140-80bb-4843-8cc4-811377a49a92\", \"enableConnection\": true}'\n",
          kEngineOptions | kCallerOptions | kInputOptions, run_create},
+        {"list", "[OPTIONS] [--filter EXPR] [--select a,b] [--top N] [--skip N] [--count] [--all]",
+         "list external partners (GET .../externalPartners)",
+         "Lists the caller's tenant's cloudPcExternalPartners, in creation order:\n"
+         "GET /deviceManagement/virtualEndpoint/externalPartners with the OData options given\n"
+         "(each value is percent-encoded; the engine judges it and answers 400 invalidQueryOption\n"
+         "for a malformed one). Prints the response body, pretty JSON. A page holds at most 100\n"
+         "entities; when there are more, the page ends in @odata.nextLink, which 'cpep http' can\n"
+         "GET. With --all, cpep follows every @odata.nextLink itself and prints one merged\n"
+         "collection: @odata.context, @odata.count (with --count) and \"value\" holding every entity.\n"
+         "An error on any page is printed as the engine answered it.\n"
+         "\n"
+         "Examples:\n"
+         "  cpep list --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as user \\\n"
+         "      --filter 'enableConnection eq true' --select partnerId,connectionStatus --count\n"
+         "  cpep list --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as user --all\n",
+         kEngineOptions | kCallerOptions | kSelectOptions | kListOptions, run_list},
+        {"get", "[OPTIONS] ID [--select a,b]", "get one external partner (GET .../externalPartners/ID)",
+         "Reads one cloudPcExternalPartner: GET /deviceManagement/virtualEndpoint/externalPartners/ID,\n"
+         "with $select when --select is given. Prints the response body, pretty JSON. An id that\n"
+         "does not exist in the caller's tenant (or is not a GUID) answers 404.\n"
+         "\n"
+         "Example:\n"
+         "  cpep get --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as user \\\n"
+         "      b3c1b7a4-6f5e-4c1d-9a2b-3c4d5e6f7a8b --select partnerId,connectionStatus\n",
+         kEngineOptions | kCallerOptions | kSelectOptions, run_get},
+        {"update", "[OPTIONS] ID (--enable | --disable)",
+         "turn a connection on or off (PATCH .../externalPartners/ID)",
+         "Updates one cloudPcExternalPartner: PATCH /deviceManagement/virtualEndpoint/externalPartners/ID\n"
+         "with {\"enableConnection\": true} (--enable) or false (--disable), the only property\n"
+         "PATCH may change. Prints the updated entity, pretty JSON. Enabling sets connectionStatus\n"
+         "'available' and forgets earlier heartbeats; disabling sets 'notAvailable'.\n"
+         "\n"
+         "Example:\n"
+         "  cpep update --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as app \\\n"
+         "      b3c1b7a4-6f5e-4c1d-9a2b-3c4d5e6f7a8b --disable\n",
+         kEngineOptions | kCallerOptions | kUpdateOptions, run_update},
+        {"delete", "[OPTIONS] ID", "delete an external partner (DELETE .../externalPartners/ID)",
+         "Deletes one cloudPcExternalPartner, with its heartbeats, agent setting, action results\n"
+         "and reports: DELETE /deviceManagement/virtualEndpoint/externalPartners/ID. The engine\n"
+         "answers 204: cpep prints nothing and exits 0. An error body is printed as usual.\n"
+         "\n"
+         "Example:\n"
+         "  cpep delete --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as app \\\n"
+         "      b3c1b7a4-6f5e-4c1d-9a2b-3c4d5e6f7a8b\n",
+         kEngineOptions | kCallerOptions, run_delete},
+        {"heartbeat", "[OPTIONS] PARTNER_ID", "send a partner heartbeat (POST /partnerApi/heartbeat)",
+         "Sends the partner's heartbeat, an engine extension: POST /partnerApi/heartbeat with\n"
+         "{\"partnerId\": \"PARTNER_ID\"} (the partnerId, not the entity id). The partner calls it as\n"
+         "an application of the same tenant holding CloudPC.PartnerReadWrite.All, which is what\n"
+         "--tenant GUID --as app builds here. The engine answers 204 when the connection is enabled\n"
+         "(cpep prints nothing and exits 0; lastSyncDateTime becomes the heartbeat's instant and the\n"
+         "connection 'healthy'), 409 when it is disabled, 404 for an unknown partner.\n"
+         "\n"
+         "Example:\n"
+         "  cpep heartbeat --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as app \\\n"
+         "      198d7140-80bb-4843-8cc4-811377a49a92\n",
+         kEngineOptions | kCallerOptions, run_heartbeat},
         {"http", "[OPTIONS] [--file PATH] < REQUEST",
          "send one raw HTTP request, as Graph documents it",
          "Reads one HTTP request as the Graph documentation writes it from standard input (or PATH):\n"
          "a request line (METHOD URL, the 'HTTP/1.1' token optional), headers, a blank line, the\n"
-         "body; CRLF or LF line ends. The URL may be absolute (https://graph.microsoft.com/beta/...)\n"
-         "or a path. Content-Length, when present, bounds the body. Prints the raw HTTP response:\n"
-         "status line, headers, blank line, body (pretty JSON).\n"
+         "body (none for GET or DELETE); CRLF or LF line ends. The URL may be absolute\n"
+         "(https://graph.microsoft.com/beta/...) or a path, with its query string (raw spaces are\n"
+         "fine: $filter=enableConnection eq true). Content-Length, when present, bounds the body.\n"
+         "Every route of the engine is served: create, list, get, update, delete, the partner\n"
+         "heartbeat, configureAgent, deployAgent, retrieveDeployAgentActionResults and\n"
+         "retrieveActionReports; an @odata.nextLink can be sent back as it is.\n"
+         "Prints the raw HTTP response: status line, headers, blank line, body (pretty JSON). A 204\n"
+         "is its status line and the blank line alone.\n"
          "\n"
          "The caller comes from --caller or --tenant/--as, never from the request: an\n"
          "'Authorization: Bearer ...' header is ignored, since tokens are not decoded here. A\n"
          "client-request-id header is echoed as a response header and, in an error, in\n"
-         "error.innerError.\n"
+         "error.innerError. A caller built by --tenant/--as holds CloudPC.ReadWrite.All, or\n"
+         "CloudPC.PartnerReadWrite.All when the URL is /partnerApi/heartbeat.\n"
          "\n"
-         "Example:\n"
+         "Examples:\n"
+         "  printf 'GET /deviceManagement/virtualEndpoint/externalPartners?$top=2\\n\\n' |\n"
+         "      cpep http --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as user\n"
          "  cpep http --tenant 5c7a7e3c-8d46-4b49-9a4d-4a1c6e0b2d1f --as app \\\n"
          "      --now 2020-11-03T12:43:14Z < examples/create-request.http\n",
          kEngineOptions | kCallerOptions | kInputOptions, run_http},
