@@ -85,6 +85,12 @@ CPEP_EXTERN const char *cpep_error_last(void);
  *   "now"           ISO-8601 instant, e.g. "2020-11-03T12:43:14Z": the engine's clock is frozen there
  *   "idSeed"        string: ids become name-based (v5) UUIDs of "<idSeed>/<n>", n stored in the database
  *   "busyTimeoutMs" integer >= 0 (default 5000)
+ *   "heartbeatTimeoutSeconds"     integer > 0 (default 900): heartbeat age after which an enabled
+ *                                 connection is "unhealthy"
+ *   "actionPendingAfterSeconds"   integer >= 0 (default 10):  deployment result created -> pending
+ *   "actionRunningAfterSeconds"   integer >= 0 (default 30):  pending -> running
+ *   "actionSucceededAfterSeconds" integer >= 0 (default 120): running -> succeeded
+ *                                 (pending <= running <= succeeded must hold)
  *
  * On success *out receives the engine and CPEP_OK is returned. On failure *out is set to NULL and
  * one of CPEP_EINVALID, CPEP_ELOCKED (a message naming the file), CPEP_ESCHEMA, CPEP_EIO or
@@ -117,6 +123,13 @@ CPEP_EXTERN int cpep_create_external_partner(cpep_buf *out, cpep_engine *engine,
  * The general router. method: "GET", "POST", "PATCH", "DELETE", ... (case-sensitive, as in HTTP).
  * url: a path with an optional query string, with or without the
  * "https://graph.microsoft.com/beta" prefix, e.g. "/deviceManagement/virtualEndpoint/externalPartners".
+ * Routes (CONTRACT.md §3 and §5; P = /deviceManagement/virtualEndpoint/externalPartners):
+ *   POST P                      create                        GET P[?$filter,$select,$top,$skip,$count]  list
+ *   GET P/{id}[?$select]        get                           PATCH P/{id}   update enableConnection
+ *   DELETE P/{id}               delete (204)                  POST /partnerApi/heartbeat  (204)
+ *   POST P/{id}/configureAgent  (204)                         POST P/{id}/deployAgent     {"value": activityId}
+ *   GET P/{id}/retrieveDeployAgentActionResults(activityId='…',cloudPcId='…')
+ *   GET P/{id}/retrieveActionReports
  * Returns the HTTP status with the JSON body in *out ({NULL, 0} for 204); an unknown path answers
  * 404 and a known path with the wrong method 405, both with Graph error bodies.
  * Returns CPEP_EINVALID, with *out left {NULL, 0}, when out, engine, method or url is NULL, or
