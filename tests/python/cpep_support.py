@@ -1,5 +1,6 @@
 """Shared constants and helpers of the Python tests (imported by conftest and the test modules)."""
 
+import datetime
 import importlib.util
 import json
 import os
@@ -111,3 +112,53 @@ def error_fields(body):
 
 def dumps(value):
     return json.dumps(value).encode("utf-8")
+
+
+# -- the rest of the resource (issue 3) ----------------------------------------------------------
+
+HEARTBEAT = "/partnerApi/heartbeat"
+AGENT_SETTING = {
+    "agentUrl": "https://www.external-partner.com/resources/agents/exampleAgentFile.exe",
+    "agentSha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+}
+APP_ID = "a8a3d2a0-7c1e-4e55-8b76-0d0f2b1c3e4d"
+UPN = "admin@contoso.com"
+
+
+def reader():
+    """An application caller of TENANT holding CloudPC.Read.All."""
+    return cpep.app_caller(TENANT, roles=[cpep.READ])
+
+
+def global_admin(tenant=TENANT, **extra):
+    """A delegated Global Administrator of ``tenant`` with CloudPC.ReadWrite.All (configureAgent,
+    deployAgent), carrying a upn and an appid for the action reports."""
+    extra.setdefault("upn", UPN)
+    extra.setdefault("appid", APP_ID)
+    return cpep.user_caller(tenant, wids=[cpep.GLOBAL_ADMINISTRATOR], **extra)
+
+
+def w365_admin(tenant=TENANT, **extra):
+    """A delegated Windows 365 Administrator (enough for deployAgent, not for configureAgent)."""
+    return cpep.user_caller(tenant, wids=[cpep.WINDOWS_365_ADMINISTRATOR], **extra)
+
+
+def new_guid():
+    return str(uuid.uuid4())
+
+
+def instant(seconds, base=NOW):
+    """``base`` + ``seconds`` as a timezone-aware datetime (an engine ``now`` option)."""
+    start = datetime.datetime.strptime(base, "%Y-%m-%dT%H:%M:%SZ").replace(
+        tzinfo=datetime.timezone.utc)
+    return start + datetime.timedelta(seconds=seconds)
+
+
+def iso(seconds, base=NOW):
+    """``instant(seconds)`` as the engine writes it (no fractional part for whole seconds)."""
+    return instant(seconds, base).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def create(engine, enable=True, caller=None, partner_id=None):
+    """Creates a partner and returns the entity."""
+    return engine.create_external_partner(caller or writer(), partner_body(partner_id, enable))

@@ -23,9 +23,10 @@ from .callers import (
     WINDOWS_365_ADMINISTRATOR,
     WRITE,
     app_caller,
+    partner_caller,
     user_caller,
 )
-from .engine import PARTNERS_PATH, Engine, Response
+from .engine import HEARTBEAT_PATH, PARTNERS_PATH, Engine, PageIterator, Response
 from .errors import (
     EngineClosedError,
     EngineError,
@@ -60,11 +61,13 @@ __all__ = [
     "Error",
     "GLOBAL_ADMINISTRATOR",
     "GraphError",
+    "HEARTBEAT_PATH",
     "InvalidArgument",
     "LibraryNotFoundError",
     "LockedError",
     "OptionsError",
     "PARTNER",
+    "PageIterator",
     "PARTNERS_PATH",
     "PERSONAL_TENANT",
     "READ",
@@ -76,5 +79,6 @@ __all__ = [
     "app_caller",
     "library_path",
     "library_version",
+    "partner_caller",
     "user_caller",
 ]

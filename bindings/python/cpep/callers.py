@@ -6,6 +6,7 @@ WRITE = "CloudPC.ReadWrite.All"
 READ = "CloudPC.Read.All"
 PARTNER = "CloudPC.PartnerReadWrite.All"
 
+# Entra role template ids (the ``wids`` claim) that configureAgent / deployAgent require.
 GLOBAL_ADMINISTRATOR = "62e90394-69f5-4237-9190-012177145e10"
 WINDOWS_365_ADMINISTRATOR = "11451d60-acb2-45eb-a7d6-43d0f0125c13"
 PERSONAL_TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
@@ -24,10 +25,23 @@ def app_caller(tenant_id, roles=(WRITE,), **extra):
     return claims
 
 
-def user_caller(tenant_id, scopes=(WRITE,), wids=(), **extra):
-    """Claims of a delegated caller: ``{"tid", "idtyp": "user", "scp": "a b", "wids": [...]}``."""
+def partner_caller(tenant_id, **extra):
+    """Claims of the partner's application caller for ``Engine.heartbeat``: an application of
+    ``tenant_id`` holding ``CloudPC.PartnerReadWrite.All`` and only it (CONTRACT §2)."""
+    return app_caller(tenant_id, roles=(PARTNER,), **extra)
+
+
+def user_caller(tenant_id, scopes=(WRITE,), wids=(), upn=None, appid=None, **extra):
+    """Claims of a delegated caller: ``{"tid", "idtyp": "user", "scp": "a b", "wids": [...]}``,
+    plus ``upn`` and ``appid`` when given (they end up in action reports) and any ``extra``
+    claim (``oid=...``, ``acct=1`` for a guest). ``wids`` holds Entra role template ids such as
+    ``GLOBAL_ADMINISTRATOR`` or ``WINDOWS_365_ADMINISTRATOR``."""
     scp = scopes if isinstance(scopes, str) else " ".join(str(s) for s in scopes)
     claims = {"tid": str(tenant_id), "idtyp": "user", "scp": scp, "wids": _names(wids)}
+    if upn is not None:
+        claims["upn"] = str(upn)
+    if appid is not None:
+        claims["appid"] = str(appid)
     claims.update(extra)
     return claims
 

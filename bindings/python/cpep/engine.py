@@ -1,9 +1,12 @@
 """``cpep.Engine``: one open database, and the requests served from it."""
 
+import collections
 import ctypes
 import json
 import os
 import threading
+import urllib.parse
+import uuid
 
 from . import _ffi
 from .callers import caller_bytes
@@ -11,6 +14,55 @@ from .errors import EngineClosedError, EngineError, GraphError, engine_error
 from .options import options_json
 
 PARTNERS_PATH = "/deviceManagement/virtualEndpoint/externalPartners"
+HEARTBEAT_PATH = "/partnerApi/heartbeat"
+
+
+def _quote(value):
+    """Percent-encodes one query value or path segment completely (space, quote, comma, ...)."""
+    return urllib.parse.quote(str(value), safe="")
+
+
+def partner_url(partner_id):
+    """``PARTNERS_PATH/{id}`` with the id percent-encoded as one path segment."""
+    return "%s/%s" % (PARTNERS_PATH, _quote(partner_id))
+
+
+def _select_value(select):
+    """``$select``: a comma list given as one string or as an iterable of property names."""
+    names = [select] if isinstance(select, str) else [str(name) for name in select]
+    return ",".join(_quote(name) for name in names)
+
+
+def _integer(value, what):
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError("%s must be an int, not %r" % (what, value))
+    return str(value)
+
+
+def list_url(filter=None, select=None, top=None, skip=None, count=False):
+    """The list URL with its OData query options, every value percent-encoded."""
+    query = []
+    if filter is not None:
+        query.append("$filter=" + _quote(filter))
+    if select is not None:
+        query.append("$select=" + _select_value(select))
+    if top is not None:
+        query.append("$top=" + _integer(top, "top"))
+    if skip is not None:
+        query.append("$skip=" + _integer(skip, "skip"))
+    if count:
+        query.append("$count=true")
+    return PARTNERS_PATH + ("?" + "&".join(query) if query else "")
+
+
+def _guid_text(value):
+    """A ``uuid.UUID`` as its text; anything else as given, for the engine to judge."""
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+def _odata_string(value):
+    """An OData string literal's content: a quote doubled, then percent-encoded."""
+    return _quote(str(value).replace("'", "''"))
 
 
 class Response:
@@ -70,6 +122,75 @@ def _c_string(value, what):
     if b"\0" in data:
         raise ValueError("%s must not contain a NUL character: %r" % (what, value))
     return data
+
+
+class PageIterator:
+    """Iterates over the ``value`` items of a Graph collection, following ``@odata.nextLink``.
+
+    Nothing is requested until something is asked for; each further page is requested when the
+    items of the previous one are used up. A non-2xx answer on any page raises ``GraphError``.
+
+    - ``count``: ``@odata.count`` of the first page (``None`` unless ``$count=true`` was sent);
+      reading it fetches the first page if needed, without consuming any item.
+    - ``first_page``: the raw first page (a dict), fetched if needed.
+    - ``pages()``: the raw page dicts not yet begun by ``next()``, in order, following nextLinks.
+    - ``pages_fetched``: how many requests have been made so far.
+    """
+
+    def __init__(self, engine, caller, url):
+        self._engine = engine
+        self._caller = caller
+        self._next_url = url
+        self._items = collections.deque()
+        self._unread_page = None  # fetched (through count/first_page) but not begun by next()
+        self._first_page = None
+        self._fetched = 0
+
+    def _fetch(self):
+        response = self._engine.request("GET", self._next_url, self._caller).raise_for_status()
+        page = response.body
+        if not isinstance(page, dict) or not isinstance(page.get("value"), list):
+            raise EngineError("a collection page without a 'value' array: %r" % (page,))
+        if self._first_page is None:
+            self._first_page = page
+        self._fetched += 1
+        self._next_url = page.get("@odata.nextLink")
+        return page
+
+    @property
+    def first_page(self):
+        if self._first_page is None:
+            self._unread_page = self._fetch()
+        return self._first_page
+
+    @property
+    def count(self):
+        return self.first_page.get("@odata.count")
+
+    @property
+    def pages_fetched(self):
+        return self._fetched
+
+    def pages(self):
+        if self._unread_page is not None:
+            page, self._unread_page = self._unread_page, None
+            yield page
+        while self._next_url is not None:
+            yield self._fetch()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        while not self._items:
+            if self._unread_page is not None:
+                page, self._unread_page = self._unread_page, None
+            elif self._next_url is not None:
+                page = self._fetch()
+            else:
+                raise StopIteration
+            self._items.extend(page["value"])
+        return self._items.popleft()
 
 
 class Engine:
@@ -166,6 +287,78 @@ class Engine:
             0 if data is None else len(data),
         )
         return response.raise_for_status().body
+
+    # -- the externalPartners resource (CONTRACT §5); every method raises GraphError on non-2xx --
+
+    def get_external_partner(self, caller, id, select=None):
+        """``GET PARTNERS_PATH/{id}[?$select=...]``: the entity as a dict."""
+        url = partner_url(id)
+        if select is not None:
+            url += "?$select=" + _select_value(select)
+        return self.request("GET", url, caller).raise_for_status().body
+
+    def list_external_partners(self, caller, filter=None, select=None, top=None, skip=None,
+                               count=False):
+        """``GET PARTNERS_PATH`` with OData options: a ``PageIterator`` over the entities, in
+        creation order, that follows ``@odata.nextLink``. ``filter`` is the raw ``$filter`` text
+        (``"enableConnection eq true and partnerId eq '<guid>'"``), ``select`` a comma list or
+        an iterable of names; every value is percent-encoded. With ``count=True`` the iterator's
+        ``.count`` is ``@odata.count``."""
+        url = list_url(filter=filter, select=select, top=top, skip=skip, count=count)
+        return PageIterator(self, caller, url)
+
+    def list_external_partners_page(self, caller, filter=None, select=None, top=None, skip=None,
+                                    count=False, next_link=None):
+        """One raw page of the list (a dict with ``value`` and, when present, ``@odata.count`` and
+        ``@odata.nextLink``). With ``next_link`` the other options are ignored and that link is
+        requested as it is."""
+        url = next_link if next_link is not None else list_url(
+            filter=filter, select=select, top=top, skip=skip, count=count)
+        return self.request("GET", url, caller).raise_for_status().body
+
+    def update_external_partner(self, caller, id, enable_connection):
+        """``PATCH PARTNERS_PATH/{id}`` ``{"enableConnection": ...}``: the updated entity."""
+        body = {"enableConnection": enable_connection}
+        return self.request("PATCH", partner_url(id), caller, body).raise_for_status().body
+
+    def delete_external_partner(self, caller, id):
+        """``DELETE PARTNERS_PATH/{id}`` (204); returns ``None``."""
+        self.request("DELETE", partner_url(id), caller).raise_for_status()
+
+    def heartbeat(self, caller, partner_id):
+        """``POST /partnerApi/heartbeat`` ``{"partnerId": ...}`` (204), from a partner caller
+        (``cpep.partner_caller(tenant)``); returns ``None``."""
+        body = {"partnerId": _guid_text(partner_id)}
+        self.request("POST", HEARTBEAT_PATH, caller, body).raise_for_status()
+
+    def configure_agent(self, caller, id, agent_setting):
+        """``POST PARTNERS_PATH/{id}/configureAgent`` ``{"agentSetting": agent_setting}`` (204);
+        returns ``None``."""
+        body = {"agentSetting": agent_setting}
+        url = partner_url(id) + "/configureAgent"
+        self.request("POST", url, caller, body).raise_for_status()
+
+    def deploy_agent(self, caller, id, cloud_pc_ids):
+        """``POST PARTNERS_PATH/{id}/deployAgent`` ``{"cloudPcIds": [...]}``: the activityId (a
+        str). A single id may be given as a str."""
+        ids = [cloud_pc_ids] if isinstance(cloud_pc_ids, (str, uuid.UUID)) else cloud_pc_ids
+        ids = [_guid_text(i) for i in ids]
+        url = partner_url(id) + "/deployAgent"
+        response = self.request("POST", url, caller, {"cloudPcIds": ids}).raise_for_status()
+        return response.body["value"]
+
+    def retrieve_deploy_agent_action_results(self, caller, id, activity_id="", cloud_pc_id=""):
+        """``GET PARTNERS_PATH/{id}/retrieveDeployAgentActionResults(activityId='…',
+        cloudPcId='…')``, both values percent-encoded with a quote doubled ("" matches any):
+        every ``cloudPcExternalPartnerActionResult``, as a list gathered across all pages."""
+        url = "%s/retrieveDeployAgentActionResults(activityId='%s',cloudPcId='%s')" % (
+            partner_url(id), _odata_string(activity_id), _odata_string(cloud_pc_id))
+        return list(PageIterator(self, caller, url))
+
+    def retrieve_action_reports(self, caller, id):
+        """``GET PARTNERS_PATH/{id}/retrieveActionReports``: every
+        ``cloudPcExternalPartnerActionReport`` (a list, all pages)."""
+        return list(PageIterator(self, caller, partner_url(id) + "/retrieveActionReports"))
 
     def _call(self, function, *args):
         handle = self._enter()
