@@ -1,16 +1,35 @@
 #include "core/graph_json.h"
 
+#include "core/json_reader.h"
+
 namespace cpep {
 
 void append_json_string(std::string &out, std::string_view s) {
     static constexpr char kHex[] = "0123456789abcdef";
     out.push_back('"');
-    std::size_t run = 0;  // start of the current run of characters that need no escaping
-    for (std::size_t i = 0; i < s.size(); ++i) {
+    std::size_t run = 0;  // start of the current run of bytes that are copied as they are
+    for (std::size_t i = 0; i < s.size();) {
         const auto c = static_cast<unsigned char>(s[i]);
-        if (c >= 0x20 && c != '"' && c != '\\') continue;
+        if (c >= 0x80) {
+            // Text quoted from a request (a path segment, a header) may not be UTF-8: replace each
+            // invalid sequence with U+FFFD so that the body is always valid JSON.
+            const std::size_t len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+            const bool valid = i + len <= s.size() && find_invalid_utf8(s.substr(i, len)) == std::string_view::npos;
+            if (!valid) {
+                out.append(s.data() + run, i - run);
+                out.append("\xEF\xBF\xBD");
+                run = ++i;
+            } else {
+                i += len;
+            }
+            continue;
+        }
+        if (c >= 0x20 && c != '"' && c != '\\') {
+            ++i;
+            continue;
+        }
         out.append(s.data() + run, i - run);
-        run = i + 1;
+        run = ++i;
         switch (c) {
         case '"': out.append("\\\""); break;
         case '\\': out.append("\\\\"); break;
