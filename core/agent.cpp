@@ -88,8 +88,9 @@ Outcome<AgentSetting> validate_configure_agent_body(const json &body) {
     if (!sha->is_string() || !is_hex64(sha->get_ref<const std::string &>()))
         return invalid("The property 'agentSha256' must be a SHA-256 digest: 64 hexadecimal characters.");
     out.agent_sha256 = sha->get<std::string>();
-    if (auto p = s.find("installParameters"); p != s.end() && !p->is_null()) {
-        if (!p->is_array()) return invalid("The property 'installParameters' must be an array of strings.");
+    if (auto p = s.find("installParameters"); p != s.end()) {
+        // Collection(Edm.String) Nullable="false" in the CSDL: omit it for [], never send null.
+        if (!p->is_array()) return invalid("The property 'installParameters' must be an array of strings (not null).");
         for (const json &v : *p) {
             if (!v.is_string()) return invalid("The property 'installParameters' must be an array of strings.");
             out.install_parameters.push_back(v.get<std::string>());

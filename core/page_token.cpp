@@ -99,8 +99,8 @@ std::optional<PageToken> open_page_token(std::string_view token, std::string_vie
     }
     if (f.size() != 11 || f[0] != "1" || f[1].size() != 1) return std::nullopt;
     const std::string_view payload = std::string_view(*decoded).substr(0, decoded->size() - f[10].size() - 1);
-    auto mac = parse_number<std::uint64_t>(f[10], 16);
-    if (!mac || *mac != seal(key, scope, payload)) return std::nullopt;
+    // Compared as text: a numeric parse would accept other spellings (A-F) of the same seal.
+    if (f[10] != hex64(seal(key, scope, payload))) return std::nullopt;
     PageToken t;
     t.kind = f[1][0];
     t.last_id = std::string(f[2]);
