@@ -1,6 +1,7 @@
 #include "storage/file_lock.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
@@ -10,9 +11,34 @@
 
 namespace cpep::storage {
 
+namespace {
+
+// The lock is named after the file SQLite will really open: a symlink (or another spelling of
+// the same path) must not give a second engine a lock of its own. A hard link still would; see
+// the README's notes.
+std::string resolved_path(const std::string &path) {
+    if (char *real = ::realpath(path.c_str(), nullptr)) {
+        std::string out(real);
+        std::free(real);
+        return out;
+    }
+    // Not there yet: resolve the directory, keep the name.
+    const auto slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
+    if (char *real = ::realpath(dir.c_str(), nullptr)) {
+        std::string out(real);
+        std::free(real);
+        return out + (out.back() == '/' ? "" : "/") + name;
+    }
+    return path;
+}
+
+}  // namespace
+
 FileLock::FileLock(const std::string &db_path) {
     if (db_path.empty() || db_path == ":memory:") return;
-    const std::string lock_path = db_path + ".lock";
+    const std::string lock_path = resolved_path(db_path) + ".lock";
     fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd_ < 0)
         throw OpenError(OpenFailure::io, "cannot create the lock file '" + lock_path + "': " +

@@ -106,7 +106,7 @@ int cpep_create_external_partner(cpep_buf *out, cpep_engine *engine, const char 
                                  const char *body, size_t body_len) {
     clear_error();
     if (!out) return fail(CPEP_EINVALID, "cpep_create_external_partner: out is NULL");
-    *out = cpep_buf{nullptr, 0};
+    cpep_buf_dispose(out);
     if (!engine) return fail(CPEP_EINVALID, "cpep_create_external_partner: engine is NULL");
     if (!body && body_len) return fail(CPEP_EINVALID, "cpep_create_external_partner: body is NULL but body_len is not 0");
     return serve(out, engine, [&] {
@@ -119,7 +119,7 @@ int cpep_request(cpep_buf *out, cpep_engine *engine, const char *method, const c
                  const char *caller_json, const char *body, size_t body_len) {
     clear_error();
     if (!out) return fail(CPEP_EINVALID, "cpep_request: out is NULL");
-    *out = cpep_buf{nullptr, 0};
+    cpep_buf_dispose(out);
     if (!engine) return fail(CPEP_EINVALID, "cpep_request: engine is NULL");
     if (!method) return fail(CPEP_EINVALID, "cpep_request: method is NULL");
     if (!url) return fail(CPEP_EINVALID, "cpep_request: url is NULL");

@@ -42,8 +42,9 @@ typedef struct cpep_engine cpep_engine;
  * A buffer owned by the library. On return from a request, ptr holds `size` bytes followed by a
  * NUL terminator (so it can be used as a C string; the body itself never contains a NUL), or
  * {NULL, 0} when the response has no body (204) or the call failed with a negative code.
- * Initialise with CPEP_BUF_INIT; release with cpep_buf_dispose. A request overwrites *out
- * without reading it: dispose a buffer before reusing it, or its old data leaks.
+ * Initialise with CPEP_BUF_INIT; release with cpep_buf_dispose. A request first releases
+ * whatever *out holds, so one buffer can be reused call after call without leaking; it must
+ * therefore never be passed uninitialised.
  */
 typedef struct cpep_buf {
     char *ptr;

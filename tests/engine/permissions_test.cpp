@@ -78,6 +78,9 @@ struct Profile {
     const char *denied_code;
 };
 
+// Keeps test names and logs short: gtest would otherwise print the whole struct as bytes.
+void PrintTo(const Profile &p, std::ostream *os) { *os << p.name; }
+
 const std::set<Op> kReads = {Op::get, Op::list, Op::results, Op::reports};
 const std::set<Op> kReadWrite = {Op::get, Op::list, Op::results, Op::reports, Op::update, Op::remove};
 
