@@ -79,6 +79,20 @@ public:
     // Returns only once the commit is durable to the engine's durability setting.
     virtual bool insert(const ExternalPartner &p, std::int64_t id_sequence) = 0;
 
+    // Commits several new entities at once, each with its own outcome (true: inserted; false: its
+    // partnerId exists in its tenant, or an earlier row of the same call took it). Throws
+    // StorageError, committing none, when the commit fails. The default commits them one by one.
+    struct NewPartner {
+        const ExternalPartner *partner;
+        std::int64_t id_sequence;
+    };
+    virtual std::vector<bool> insert_all(const std::vector<NewPartner> &rows) {
+        std::vector<bool> out;
+        out.reserve(rows.size());
+        for (const auto &r : rows) out.push_back(insert(*r.partner, r.id_sequence));
+        return out;
+    }
+
     virtual std::optional<StoredPartner> find(std::string_view tenant_id, std::string_view id) = 0;
     virtual std::optional<StoredPartner> find_by_partner_id(std::string_view tenant_id,
                                                             std::string_view partner_id) = 0;

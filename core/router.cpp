@@ -83,6 +83,8 @@ Outcome<RouteMatch> match_route(std::string_view method, std::string_view url) {
     }
     if (seg.size() > 1 && seg.back().empty()) seg.pop_back();  // one trailing slash is harmless
 
+    if (seg.size() == 1 && seg[0] == "$batch")
+        return pick(method, {{"POST", Route::batch}}, "$batch", "POST", m);
     if (seg.size() == 2 && iequals(seg[0], "partnerApi") && iequals(seg[1], "heartbeat"))
         return pick(method, {{"POST", Route::heartbeat}}, "the partner heartbeat", "POST", m);
 

@@ -19,6 +19,7 @@ enum class Route {
     retrieve_results,  // GET    …/externalPartners/{id}/retrieveDeployAgentActionResults(activityId='…',cloudPcId='…')
     retrieve_reports,  // GET    …/externalPartners/{id}/retrieveActionReports
     heartbeat,         // POST   /partnerApi/heartbeat (engine extension)
+    batch,             // POST   /$batch (Graph JSON batching)
 };
 
 struct RouteMatch {

@@ -28,6 +28,7 @@ Operation operation_of(Route r) {
     case Route::retrieve_results: return Operation::retrieve_deploy_agent_action_results;
     case Route::retrieve_reports: return Operation::retrieve_action_reports;
     case Route::heartbeat: return Operation::partner_heartbeat;
+    case Route::batch: break;  // each request of a batch is authorised on its own
     }
     return Operation::create;
 }
@@ -50,10 +51,16 @@ Response ExternalPartnerService::handle(std::string_view method, std::string_vie
     auto match = match_route(method, url);
     if (!match) return error_response(match.error(), headers);
     if (!caller) return error_response(caller.error(), headers);
-    if (auto denied = authorize(caller.value(), operation_of(match.value().route)))
-        return error_response(*denied, headers);
+    if (match.value().route != Route::batch) {
+        if (auto denied = authorize(caller.value(), operation_of(match.value().route)))
+            return error_response(*denied, headers);
+    } else if (caller.value().tenant_id == kPersonalAccountTenant) {
+        return error_response(errors::forbidden("personalAccountNotSupported",
+                                                "Personal Microsoft accounts are not supported; sign in with a work or school account."),
+                              headers);
+    }
     try {
-        auto response = dispatch(match.value(), caller.value(), body);
+        auto response = dispatch(match.value(), caller, body);
         if (!response) return error_response(response.error(), headers);
         return std::move(response).value();
     } catch (const StorageError &e) {
@@ -74,8 +81,11 @@ Response ExternalPartnerService::create(const Outcome<Caller> &caller, std::stri
     }
 }
 
-Outcome<Response> ExternalPartnerService::dispatch(const RouteMatch &m, const Caller &caller, std::string_view body) {
+Outcome<Response> ExternalPartnerService::dispatch(const RouteMatch &m, const Outcome<Caller> &caller_outcome,
+                                                   std::string_view body) {
+    const Caller &caller = caller_outcome.value();
     switch (m.route) {
+    case Route::batch: return batch(caller_outcome, m.query, body);
     case Route::create_partner: return create_partner(caller, m.query, body);
     case Route::list_partners: return list_partners(caller, m.query);
     case Route::get_partner: return get_partner(caller, m.id, m.query);

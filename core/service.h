@@ -52,8 +52,18 @@ public:
     Response error_response(const GraphError &error, const RequestHeaders &headers = {});
 
 private:
-    Outcome<Response> dispatch(const RouteMatch &route, const Caller &caller, std::string_view body);
+    struct PreparedCreate {
+        ExternalPartner partner;
+        std::int64_t id_sequence = 0;
+        Instant now;
+    };
+
+    Outcome<Response> dispatch(const RouteMatch &route, const Outcome<Caller> &caller, std::string_view body);
     Outcome<Response> create_partner(const Caller &caller, std::string_view query, std::string_view body);
+    // A create up to (not including) the write: validation, clock, id, the new entity.
+    Outcome<PreparedCreate> prepare_create(const Caller &caller, std::string_view query, std::string_view body);
+    Outcome<Response> finish_create(const PreparedCreate &c, bool inserted);
+    Outcome<Response> batch(const Outcome<Caller> &caller, std::string_view query, std::string_view body);
     Outcome<Response> list_partners(const Caller &caller, std::string_view query);
     Outcome<Response> get_partner(const Caller &caller, const std::string &id, std::string_view query);
     Outcome<Response> update_partner(const Caller &caller, const std::string &id, std::string_view query,

@@ -25,23 +25,36 @@ GraphError bad_token() {
 
 }  // namespace
 
-Outcome<Response> ExternalPartnerService::create_partner(const Caller &caller, std::string_view query,
-                                                         std::string_view body) {
+Outcome<ExternalPartnerService::PreparedCreate> ExternalPartnerService::prepare_create(const Caller &caller,
+                                                                                       std::string_view query,
+                                                                                       std::string_view body) {
     if (!query.empty()) return no_query_here("creating an external partner");
     auto parsed = read_body(body);
     if (!parsed) return parsed.error();
     auto command = validate_create_body(parsed.value());
     if (!command) return command.error();
-
-    const Instant now = clock_.now();
+    PreparedCreate c;
+    c.now = clock_.now();
     GeneratedId id = ids_.next_entity_id();
-    ExternalPartner partner = new_external_partner(std::move(id.value), caller.tenant_id,
-                                                   std::move(command.value().partner_id),
-                                                   command.value().enable_connection, now);
-    if (!repository_.insert(partner, id.sequence))
-        return errors::conflict("partnerAlreadyExists", "An external partner with partnerId '" + partner.partner_id +
+    c.id_sequence = id.sequence;
+    c.partner = new_external_partner(std::move(id.value), caller.tenant_id, std::move(command.value().partner_id),
+                                     command.value().enable_connection, c.now);
+    return c;
+}
+
+Outcome<Response> ExternalPartnerService::finish_create(const PreparedCreate &c, bool inserted) {
+    if (!inserted)
+        return errors::conflict("partnerAlreadyExists", "An external partner with partnerId '" + c.partner.partner_id +
                                                             "' already exists in this tenant.");
-    return Response{201, render_partner(partner, derive_status(partner, now, settings_.status))};
+    return Response{201, render_partner(c.partner, derive_status(c.partner, c.now, settings_.status))};
+}
+
+Outcome<Response> ExternalPartnerService::create_partner(const Caller &caller, std::string_view query,
+                                                         std::string_view body) {
+    auto prepared = prepare_create(caller, query, body);
+    if (!prepared) return prepared.error();
+    const PreparedCreate &c = prepared.value();
+    return finish_create(c, repository_.insert(c.partner, c.id_sequence));
 }
 
 Outcome<Response> ExternalPartnerService::list_partners(const Caller &caller, std::string_view query) {

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include <nlohmann/json.hpp>
@@ -203,29 +204,107 @@ SqlitePartnerRepository::SqlitePartnerRepository(const StorageOptions &options)
                     " authenticated_method, authenticated_upn, created_at FROM action_report"
                     " WHERE partner_seq = ? ORDER BY seq") {}
 
+struct SqlitePartnerRepository::PendingInsert {
+    PendingInsert(const ExternalPartner *p, std::int64_t sequence) : partner(p), id_sequence(sequence) {}
+    const ExternalPartner *partner;
+    std::int64_t id_sequence;
+    enum class State { waiting, inserted, conflict, failed } state = State::waiting;
+    std::optional<StorageError> error;
+};
+
 bool SqlitePartnerRepository::insert(const ExternalPartner &p, std::int64_t id_sequence) {
-    std::lock_guard guard(mutex_);
-    WriteTransaction tx(*this);
-    insert_partner_.bindNoCopy(1, p.id);
-    insert_partner_.bindNoCopy(2, p.tenant_id);
-    insert_partner_.bindNoCopy(3, p.partner_id);
-    insert_partner_.bind(4, p.enable_connection ? 1 : 0);
-    insert_partner_.bind(5, static_cast<int64_t>(p.created_at.micros));
-    if (p.enabled_at)
-        insert_partner_.bind(6, static_cast<int64_t>(p.enabled_at->micros));
-    else
-        insert_partner_.bind(6);
-    const int rc = step_and_reset(insert_partner_);
-    if (rc != SQLITE_DONE) {
-        sqlite3 *handle = db_.getHandle();
-        if (sqlite3_extended_errcode(handle) == SQLITE_CONSTRAINT_UNIQUE &&
-            std::strstr(sqlite3_errmsg(handle), "external_partner.partner_id") != nullptr)
-            return false;
-        throw storage_error(handle, rc);
+    std::vector<PendingInsert> mine;
+    mine.emplace_back(&p, id_sequence);
+    submit(mine);
+    if (mine[0].error) throw *mine[0].error;
+    return mine[0].state == PendingInsert::State::inserted;
+}
+
+std::vector<bool> SqlitePartnerRepository::insert_all(const std::vector<NewPartner> &rows) {
+    std::vector<PendingInsert> mine;
+    mine.reserve(rows.size());
+    for (const auto &r : rows) mine.emplace_back(r.partner, r.id_sequence);
+    submit(mine);
+    std::vector<bool> out;
+    for (const auto &m : mine) {
+        if (m.error) throw *m.error;
+        out.push_back(m.state == PendingInsert::State::inserted);
     }
-    if (id_sequence > 0) save_counter(kEntityCounter, id_sequence);
-    tx.commit();
-    return true;
+    return out;
+}
+
+// Leader/follower group commit: the first caller to find no commit running becomes the leader,
+// takes every row queued so far (its own included) and commits them together; callers that
+// arrive meanwhile queue up for the next commit and wait. A lone caller pays two uncontended
+// mutex operations for this.
+void SqlitePartnerRepository::submit(std::vector<PendingInsert> &mine) {
+    std::unique_lock lock(queue_mutex_);
+    for (auto &m : mine) queue_.push_back(&m);
+    auto all_done = [&] {
+        for (const auto &m : mine)
+            if (m.state == PendingInsert::State::waiting) return false;
+        return true;
+    };
+    while (!all_done()) {
+        if (committing_) {
+            queue_cv_.wait(lock);
+            continue;
+        }
+        committing_ = true;
+        std::vector<PendingInsert *> group;
+        group.swap(queue_);
+        lock.unlock();
+        commit_group(group);
+        lock.lock();
+        committing_ = false;
+        queue_cv_.notify_all();
+    }
+}
+
+void SqlitePartnerRepository::commit_group(const std::vector<PendingInsert *> &group) {
+    using State = PendingInsert::State;
+    auto fail_all = [&](const StorageError &e) {
+        for (PendingInsert *m : group) {
+            m->state = State::failed;
+            m->error = e;
+        }
+    };
+    try {
+        std::lock_guard guard(mutex_);
+        WriteTransaction tx(*this);
+        std::int64_t max_sequence = 0;
+        for (PendingInsert *m : group) {
+            const ExternalPartner &p = *m->partner;
+            insert_partner_.bindNoCopy(1, p.id);
+            insert_partner_.bindNoCopy(2, p.tenant_id);
+            insert_partner_.bindNoCopy(3, p.partner_id);
+            insert_partner_.bind(4, p.enable_connection ? 1 : 0);
+            insert_partner_.bind(5, static_cast<int64_t>(p.created_at.micros));
+            bind_optional(insert_partner_, 6, p.enabled_at);
+            const int rc = step_and_reset(insert_partner_);
+            if (rc == SQLITE_DONE) {
+                m->state = State::inserted;  // provisional until the commit below succeeds
+                max_sequence = std::max(max_sequence, m->id_sequence);
+                continue;
+            }
+            // A constraint failure undoes only its own statement; the transaction goes on.
+            sqlite3 *handle = db_.getHandle();
+            if (sqlite3_extended_errcode(handle) == SQLITE_CONSTRAINT_UNIQUE &&
+                std::strstr(sqlite3_errmsg(handle), "external_partner.partner_id") != nullptr) {
+                m->state = State::conflict;
+                continue;
+            }
+            throw storage_error(handle, rc);
+        }
+        if (max_sequence > 0) save_counter(kEntityCounter, max_sequence);
+        tx.commit();
+    } catch (const StorageError &e) {
+        fail_all(e);
+    } catch (const std::exception &e) {
+        fail_all(StorageError(StorageFailure::other, e.what()));
+    } catch (...) {
+        fail_all(StorageError(StorageFailure::other, "unexpected failure during a commit"));
+    }
 }
 
 void SqlitePartnerRepository::save_counter(const char *name, std::int64_t value) {

@@ -2,6 +2,7 @@
 // The SQLite adapter of PartnerRepository: one connection per engine (see PITFALLS: the WAL-reset
 // bug of SQLite 3.40 forbids a second writer), guarded by a mutex, with prepared statements kept
 // for the life of the engine and every write inside BEGIN IMMEDIATE.
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <optional>
@@ -31,7 +32,10 @@ public:
     // Throws OpenError.
     explicit SqlitePartnerRepository(const StorageOptions &options);
 
+    // Creates are group-committed: concurrent callers' rows share one transaction and one commit
+    // (one fsync in full mode); each caller returns only after the commit that holds its row.
     bool insert(const ExternalPartner &p, std::int64_t id_sequence) override;
+    std::vector<bool> insert_all(const std::vector<NewPartner> &rows) override;
     std::optional<StoredPartner> find(std::string_view tenant_id, std::string_view id) override;
     std::optional<StoredPartner> find_by_partner_id(std::string_view tenant_id, std::string_view partner_id) override;
     std::vector<StoredPartner> list(std::string_view tenant_id, const PartnerFilter &filter, std::int64_t after_seq,
@@ -53,10 +57,18 @@ public:
 
 private:
     class WriteTransaction;
+    struct PendingInsert;
+    void submit(std::vector<PendingInsert> &mine);
+    void commit_group(const std::vector<PendingInsert *> &group);
     void insert_report(std::int64_t partner_seq, const ActionReport &r);
     void save_counter(const char *name, std::int64_t value);
 
     FileLock lock_;  // taken before the database is touched
+    // The group-commit queue: rows waiting for the next commit, and whether a commit is running.
+    std::mutex queue_mutex_;
+    std::condition_variable queue_cv_;
+    std::vector<PendingInsert *> queue_;
+    bool committing_ = false;
     SQLite::Database db_;
     std::mutex mutex_;
     SQLite::Statement begin_;
