@@ -126,6 +126,40 @@ TEST(SqlitePartnerRepository, IdCounterOnlyMovesForwardAndSurvivesReopening) {
     EXPECT_EQ(repo.load_counter("entity_id"), 5);
 }
 
+TEST(SqlitePartnerRepository, InsertAllGivesEachRowItsOwnOutcomeInOneCommit) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    SqlitePartnerRepository repo({path});
+    ASSERT_TRUE(repo.insert(partner(id(1), kTenantA, kPartner), 0));
+    const ExternalPartner fresh = partner(id(2), kTenantA, "298d7140-80bb-4843-8cc4-811377a49a92");
+    const ExternalPartner taken = partner(id(3), kTenantA, kPartner);
+    const ExternalPartner twin = partner(id(4), kTenantA, "298d7140-80bb-4843-8cc4-811377a49a92");
+    const ExternalPartner other_tenant = partner(id(5), kTenantB, kPartner);
+    const auto outcome = repo.insert_all({{&fresh, 6}, {&taken, 7}, {&twin, 8}, {&other_tenant, 9}});
+    EXPECT_EQ(outcome, (std::vector<bool>{true, false, false, true}));
+    EXPECT_EQ(count_rows(path), 3);
+    EXPECT_EQ(repo.load_counter("entity_id"), 9);
+}
+
+TEST(SqlitePartnerRepository, InsertAllCommitsNothingWhenOneRowFailsForAnotherReason) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    { SqlitePartnerRepository repo({path}); }
+    {
+        SQLite::Database db(path, SQLite::OPEN_READWRITE);
+        db.exec(std::string("CREATE TRIGGER refuse BEFORE INSERT ON external_partner WHEN NEW.id = '") + id(3) +
+                "' BEGIN SELECT RAISE(ABORT, 'injected'); END");
+    }
+    SqlitePartnerRepository repo({path});
+    const ExternalPartner a = partner(id(1), kTenantA, "198d7140-80bb-4843-8cc4-000000000001");
+    const ExternalPartner b = partner(id(2), kTenantA, "198d7140-80bb-4843-8cc4-000000000002");
+    const ExternalPartner c = partner(id(3), kTenantA, "198d7140-80bb-4843-8cc4-000000000003");
+    EXPECT_THROW(repo.insert_all({{&a, 1}, {&b, 2}, {&c, 3}}), StorageError);
+    EXPECT_EQ(count_rows(path), 0);
+    EXPECT_EQ(repo.load_counter("entity_id"), 0);
+    EXPECT_EQ(repo.insert_all({{&a, 1}, {&b, 2}}), (std::vector<bool>{true, true}));
+}
+
 TEST(SqlitePartnerRepository, SecondRepositoryOnTheSameFileIsLockedOut) {
     TempDir dir;
     const std::string path = dir.file("a.db");
