@@ -131,6 +131,7 @@ CPEP_EXTERN int cpep_create_external_partner(cpep_buf *out, cpep_engine *engine,
  *   POST P/{id}/configureAgent  (204)                         POST P/{id}/deployAgent     {"value": activityId}
  *   GET P/{id}/retrieveDeployAgentActionResults(activityId='…',cloudPcId='…')
  *   GET P/{id}/retrieveActionReports
+ *   POST /$batch                {"requests": [...]} (Graph JSON batching, up to 20 requests)
  * Returns the HTTP status with the JSON body in *out ({NULL, 0} for 204); an unknown path answers
  * 404 and a known path with the wrong method 405, both with Graph error bodies.
  * Returns CPEP_EINVALID, with *out left {NULL, 0}, when out, engine, method or url is NULL, or

@@ -360,6 +360,14 @@ class Engine:
         ``cloudPcExternalPartnerActionReport`` (a list, all pages)."""
         return list(PageIterator(self, caller, partner_url(id) + "/retrieveActionReports"))
 
+    def batch(self, caller, requests):
+        """``POST /$batch`` (Graph JSON batching): ``requests`` is a list of dicts with ``id``,
+        ``method``, ``url`` and optionally ``body``, ``headers``, ``dependsOn`` (1 to 20). Returns
+        the responses as a dict keyed by request id, each ``{"id", "status", "headers"?, "body"?}``;
+        a failed request does not raise (its status says so), a refused batch raises GraphError."""
+        response = self.request("POST", "/$batch", caller, {"requests": list(requests)}).raise_for_status()
+        return {item["id"]: item for item in response.body["responses"]}
+
     def _call(self, function, *args):
         handle = self._enter()
         try:
