@@ -104,12 +104,16 @@ Outcome<nlohmann::json> ExternalPartnerService::read_body(std::string_view body)
     return read_json_body(body, settings_.limits);
 }
 
+GraphError ExternalPartnerService::partner_not_found(std::string_view id) {
+    return errors::not_found("No external partner with id '" + quote_for_message(id, 64) + "' exists in this tenant.");
+}
+
 Outcome<StoredPartner> ExternalPartnerService::find_partner(const Caller &caller, const std::string &id) {
     auto canonical = canonical_guid(id);
     std::optional<StoredPartner> found;
     if (canonical) found = repository_.find(caller.tenant_id, *canonical);
     if (!found)
-        return errors::not_found("No external partner with id '" + quote_for_message(id, 64) + "' exists in this tenant.");
+        return partner_not_found(id);
     return std::move(*found);
 }
 

@@ -77,6 +77,8 @@ private:
     Outcome<Response> retrieve_results(const Caller &caller, const RouteMatch &route);
     Outcome<Response> retrieve_reports(const Caller &caller, const std::string &id, std::string_view query);
 
+    // 404 for an id the caller's tenant does not have (the same words whatever the reason).
+    static GraphError partner_not_found(std::string_view id);
     // The caller's entity with this id, or 404 (also for an id that is not a GUID, or that
     // belongs to another tenant: the three are indistinguishable).
     Outcome<StoredPartner> find_partner(const Caller &caller, const std::string &id);

@@ -118,7 +118,7 @@ Outcome<Response> ExternalPartnerService::configure_agent(const Caller &caller, 
     if (!found) return found.error();
     const ActionReport report = configure_agent_report(caller, setting.value(), clock_.now());
     if (!repository_.save_agent_setting(found.value().seq, setting.value(), report))
-        return errors::not_found("No external partner with id '" + quote_for_message(id, 64) + "' exists in this tenant.");
+        return partner_not_found(id);
     return Response{204, {}};
 }
 
@@ -146,7 +146,7 @@ Outcome<Response> ExternalPartnerService::deploy_agent(const Caller &caller, con
     for (const auto &pc : cloud_pcs.value()) results.push_back({activity.value, pc, now});
     const auto reports = deploy_agent_reports(caller, activity.value, cloud_pcs.value(), now);
     if (!repository_.record_deployment(found.value().seq, results, reports, activity.sequence))
-        return errors::not_found("No external partner with id '" + quote_for_message(id, 64) + "' exists in this tenant.");
+        return partner_not_found(id);
     std::string out = "{\"@odata.context\":\"https://graph.microsoft.com/beta/$metadata#Edm.String\",\"value\":\"";
     out.append(activity.value);
     out.append("\"}");

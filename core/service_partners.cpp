@@ -152,7 +152,7 @@ Outcome<Response> ExternalPartnerService::update_partner(const Caller &caller, c
     const Instant now = clock_.now();
     if (change.value().enable_connection && set_connection(stored.partner, *change.value().enable_connection, now) &&
         !repository_.save_connection(stored))
-        return errors::not_found("No external partner with id '" + quote_for_message(id, 64) + "' exists in this tenant.");
+        return partner_not_found(id);
     return Response{200, render_partner(stored.partner, derive_status(stored.partner, now, settings_.status))};
 }
 
@@ -162,7 +162,7 @@ Outcome<Response> ExternalPartnerService::delete_partner(const Caller &caller, c
     auto canonical = canonical_guid(id);
     std::lock_guard guard(write_mutex_);
     if (!canonical || !repository_.remove(caller.tenant_id, *canonical))
-        return errors::not_found("No external partner with id '" + quote_for_message(id, 64) + "' exists in this tenant.");
+        return partner_not_found(id);
     return Response{204, {}};
 }
 
