@@ -158,9 +158,21 @@ public:
         if (!committed_ && !sqlite3_get_autocommit(repo_.db_.getHandle())) step_and_reset(repo_.rollback_);
     }
     void commit() {
-        if (const int rc = step_and_reset(repo_.commit_); rc != SQLITE_DONE)
-            throw storage_error(repo_.db_.getHandle(), rc);
-        committed_ = true;
+        const int rc = step_and_reset(repo_.commit_);
+        if (rc == SQLITE_DONE) {
+            committed_ = true;
+            return;
+        }
+        sqlite3 *db = repo_.db_.getHandle();
+        StorageError error = storage_error(db, rc);
+        if ((rc & 0xFF) == SQLITE_IOERR) {
+            // A failed fsync can leave this transaction's frames, commit mark included, in the WAL
+            // file although SQLite rolled it back in memory: a crash before the next write would
+            // resurrect it. Roll back, then checkpoint and truncate the WAL so they are gone.
+            if (!sqlite3_get_autocommit(db)) step_and_reset(repo_.rollback_);
+            sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
+        }
+        throw error;
     }
     WriteTransaction(const WriteTransaction &) = delete;
     WriteTransaction &operator=(const WriteTransaction &) = delete;
