@@ -9,7 +9,7 @@
 using namespace cpep_fuzz;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-    static Harness h(two_partners, 2000);
+    static Harness h(two_partners, 100);
     const std::string_view caller = as_view(data, size);
     const std::string a = std::string(kCollection) + "/" + h.id_a;
     const std::string create_body =

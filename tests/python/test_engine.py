@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 import sqlite3
+import uuid
 
 import pytest
 
@@ -260,6 +261,27 @@ def test_response_value_semantics():
     assert cpep.Response(201, {"a": 1}) == cpep.Response(201, {"a": 1}, b'{"a":1}')
     assert cpep.Response(201, {"a": 1}) != cpep.Response(200, {"a": 1})
     assert "201" in repr(cpep.Response(201, {}))
+
+
+def test_response_body_is_parsed_on_first_read_and_kept(engine):
+    response = engine.request("POST", PARTNERS, writer(), {"partnerId": str(uuid.uuid4()),
+                                                           "enableConnection": True})
+    assert response.status == 201 and response.raw.startswith(b"{")
+    first = response.body
+    assert first["connectionStatus"] == "available"
+    assert response.body is first  # parsed once
+    status, body = response
+    assert (status, body) == (201, first)
+    assert engine.request("DELETE", PARTNERS + "/" + first["id"], writer()).body is None
+
+
+def test_a_reply_that_is_not_json_raises_engine_error_when_read():
+    response = cpep.Response._from_raw(200, b"not json")
+    assert response.status == 200 and response.raw == b"not json"
+    with pytest.raises(cpep.EngineError, match="not JSON"):
+        response.body
+    with pytest.raises(cpep.EngineError, match="not JSON"):
+        cpep.Response._from_raw(500, b"\xff").raise_for_status()
 
 
 @pytest.mark.parametrize(

@@ -179,9 +179,10 @@ def test_every_response_buffer_is_disposed_once(engine, monkeypatch):
         "partnerId": "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9", "enableConnection": True})
     with pytest.raises(cpep.InvalidArgument):
         engine.request(None, cpep.PARTNERS_PATH, None)
-    assert len(seen) == 3
-    assert seen[0] and seen[1]  # two bodies were handed over and released
-    assert not seen[2]  # a negative return leaves the buffer {NULL, 0}
+    # Two bodies were handed over and released, each once; a negative return leaves the buffer
+    # {NULL, 0}, which needs no release, so the package makes no call for it.
+    assert len(seen) == 2
+    assert seen[0] and seen[1]
 
 
 def compile_fake_library(tmp_path, source):

@@ -188,24 +188,6 @@ def load_library(path, expected_abi=None):
     return lib
 
 
-def call_with_buf(lib, function, *args):
-    """Calls ``function(&buf, *args)`` and returns ``(rc, body, error)``.
-
-    ``body`` is the buffer's bytes, or ``None`` when the library left it {NULL, 0} (a 204, or a
-    negative return). ``error`` is ``cpep_error_last()`` after a negative return, read before any
-    other cpep call on this thread can replace it, else ``None``. The buffer is disposed whatever
-    happens, exactly once.
-    """
-    buf = cpep_buf()
-    try:
-        rc = function(ctypes.byref(buf), *args)
-        error = lib.cpep_error_last() if rc < 0 else None
-        body = ctypes.string_at(buf.ptr, buf.size) if buf.ptr else None
-        return rc, body, error
-    finally:
-        lib.cpep_buf_dispose(ctypes.byref(buf))
-
-
 _loaded = None
 _loading = threading.Lock()
 

@@ -7,6 +7,7 @@ import os
 import threading
 import urllib.parse
 import uuid
+from ctypes import byref as _byref, string_at as _string_at
 
 from . import _ffi
 from .callers import caller_bytes
@@ -65,16 +66,45 @@ def _odata_string(value):
     return _quote(str(value).replace("'", "''"))
 
 
+_UNPARSED = object()
+
+
 class Response:
     """An HTTP answer of the engine: ``status``, ``body`` (parsed JSON, ``None`` for 204) and
-    ``raw`` (the bytes as the engine wrote them). Unpacks as ``status, body = response``."""
+    ``raw`` (the bytes as the engine wrote them). Unpacks as ``status, body = response``.
 
-    __slots__ = ("status", "body", "raw")
+    The engine's bytes are parsed on the first read of ``body`` (then kept), so a host that only
+    looks at ``status`` or ``raw`` never pays for ``json.loads``. A body that is not JSON, which
+    the engine never writes, raises ``EngineError`` there."""
+
+    __slots__ = ("status", "_body", "raw")
 
     def __init__(self, status, body, raw=None):
         self.status = status
-        self.body = body
+        self._body = body
         self.raw = raw
+
+    @classmethod
+    def _from_raw(cls, status, raw):
+        response = cls.__new__(cls)
+        response.status = status
+        response._body = _UNPARSED if raw else None
+        response.raw = raw
+        return response
+
+    @property
+    def body(self):
+        body = self._body
+        if body is _UNPARSED:
+            raw = self.raw
+            try:
+                body = json.loads(raw.decode("utf-8"))
+            except ValueError as exc:
+                raise EngineError(
+                    "the engine answered %d with a body that is not JSON: %r" % (self.status, raw[:200])
+                ) from exc
+            self._body = body
+        return body
 
     @property
     def ok(self):
@@ -82,7 +112,7 @@ class Response:
 
     def raise_for_status(self):
         """Returns ``self`` for a 2xx status, raises ``GraphError`` for any other."""
-        if not self.ok:
+        if not 200 <= self.status < 300:
             raise GraphError.from_response(self.status, self.body)
         return self
 
@@ -118,7 +148,8 @@ def _c_string(value, what):
     silently cut the string short in C, so it is refused here."""
     if value is None:
         return None
-    data = value if isinstance(value, bytes) else str(value).encode("utf-8")
+    cls = type(value)
+    data = value if cls is bytes else (value.encode("utf-8") if cls is str else str(value).encode("utf-8"))
     if b"\0" in data:
         raise ValueError("%s must not contain a NUL character: %r" % (what, value))
     return data
@@ -204,8 +235,10 @@ class Engine:
     def __init__(self, path=":memory:", **options):
         self._handle = None
         self._lib = _ffi.library()
-        self._state = threading.Condition(threading.Lock())
+        self._lock = threading.Lock()
+        self._state = threading.Condition(self._lock)
         self._in_flight = 0
+        self._closing = False
         self.path = path if path == ":memory:" else os.fspath(path)
 
         opts = options_json(options)
@@ -239,6 +272,7 @@ class Engine:
             handle, self._handle = self._handle, None
             if handle is None:
                 return
+            self._closing = True
             while self._in_flight:
                 state.wait()
         self._lib.cpep_close(handle)
@@ -369,35 +403,30 @@ class Engine:
         return {item["id"]: item for item in response.body["responses"]}
 
     def _call(self, function, *args):
-        handle = self._enter()
-        try:
-            rc, raw, error = _ffi.call_with_buf(self._lib, function, handle, *args)
-        finally:
-            self._leave()
-        if rc < 0:
-            raise engine_error(rc, _decode(error))
-        if not raw:
-            return Response(rc, None, raw)
-        try:
-            body = json.loads(raw)
-        except ValueError as exc:
-            raise EngineError(
-                "the engine answered %d with a body that is not JSON: %r" % (rc, raw[:200])
-            ) from exc
-        return Response(rc, body, raw)
-
-    def _enter(self):
-        with self._state:
-            if self._handle is None:
+        # In-flight accounting so close() can wait for calls on other threads: a plain lock here
+        # (a Condition's Python-level enter/exit and notify cost microseconds per call); the
+        # condition is used only while a close() is waiting.
+        lock = self._lock
+        with lock:
+            handle = self._handle
+            if handle is None:
                 raise EngineClosedError("the cpep engine on %r is closed" % (self.path,))
             self._in_flight += 1
-            return self._handle
-
-    def _leave(self):
-        with self._state:
-            self._in_flight -= 1
-            if not self._in_flight:
-                self._state.notify_all()
+        buf = _ffi.cpep_buf()
+        ref = _byref(buf)
+        try:
+            rc = function(ref, handle, *args)
+            if rc < 0:
+                raise engine_error(rc, _decode(self._lib.cpep_error_last()))
+            raw = _string_at(buf.ptr, buf.size) if buf.ptr else None
+        finally:
+            if buf.ptr:
+                self._lib.cpep_buf_dispose(ref)
+            with lock:
+                self._in_flight -= 1
+                if self._closing and not self._in_flight:
+                    self._state.notify_all()
+        return Response._from_raw(rc, raw)
 
 
 def _decode(message):
