@@ -19,6 +19,10 @@ struct JsonLimits {
 // The parsed document, or 413 / 400 invalidJson with a message naming the problem.
 Outcome<nlohmann::json> read_json_body(std::string_view body, const JsonLimits &limits = {});
 
+// The same, always through the strict SAX parser (read_json_body takes a shortcut for flat objects
+// of plain strings and literals). For the tests and the fuzzer that compare the two.
+Outcome<nlohmann::json> read_json_body_strict(std::string_view body, const JsonLimits &limits = {});
+
 // Byte offset of the first invalid UTF-8 sequence, or npos when `text` is valid UTF-8.
 std::size_t find_invalid_utf8(std::string_view text);
 

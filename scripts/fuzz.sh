@@ -23,7 +23,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${CPEP_FUZZ_BUILD_DIR:-$root/build-fuzz}"
 jobs="${CPEP_FUZZ_JOBS:-2}"
 artifacts_root="$build/artifacts"
-targets=(fuzz_create_body fuzz_caller fuzz_url fuzz_patch_body fuzz_action_bodies fuzz_batch)
+targets=(fuzz_create_body fuzz_caller fuzz_url fuzz_patch_body fuzz_action_bodies fuzz_batch fuzz_json_reader)
 
 usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2; exit 2; }
 

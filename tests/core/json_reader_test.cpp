@@ -220,5 +220,54 @@ TEST(JsonReaderDuplicateKeys, SameKeyInSiblingObjectsIsFine) {
     EXPECT_EQ(r.value()["c"][1]["k"], 4);
 }
 
+// read_json_body reads flat objects of plain strings and literals itself and hands everything else
+// to the strict SAX parser: both must give the same result (value or error) for every input.
+void expect_same_as_strict(std::string_view body) {
+    const auto fast = read_json_body(body);
+    const auto strict = read_json_body_strict(body);
+    ASSERT_EQ(fast.ok(), strict.ok()) << body;
+    if (fast.ok()) {
+        EXPECT_EQ(fast.value(), strict.value()) << body;
+        EXPECT_EQ(fast.value().dump(), strict.value().dump()) << body;
+    } else {
+        EXPECT_EQ(fast.error().status, strict.error().status) << body;
+        EXPECT_EQ(fast.error().inner_code, strict.error().inner_code) << body;
+        EXPECT_EQ(fast.error().message, strict.error().message) << body;
+    }
+}
+
+TEST(JsonReaderFlatObjects, TheShortcutAgreesWithTheStrictParser) {
+    const char *bodies[] = {
+        R"({"@odata.type":"#microsoft.graph.cloudPcExternalPartner","partnerId":"198d7140-80bb-4843-8cc4-811377a49a92","enableConnection":true})",
+        "{}", " { } ", "\t{\r\n\"a\" : \"b\" ,\n \"c\":false , \"d\" :null}\n ",
+        R"({"a":true,"b":false,"c":null,"d":""})", R"({"":""})", R"({"ü":"é€😀"})",
+        R"({"a":"x","a":"y"})", R"({"a":true,"a":true})",           // duplicates: strict parser's error
+        R"({"a":"x\"y"})", R"({"a\u0061":1})", R"({"a":"\u0000"})",  // escapes: strict parser
+        "{\"a\":\"tab\there\"}", "{\"a\x1f\":1}",                    // raw control characters: refused
+        R"({"a":1})", R"({"a":-0.5e3})", R"({"a":[]})", R"({"a":{}})", R"({"a":[true]})",
+        R"({"a":tru})", R"({"a":truee})", R"({"a":nul})", R"({"a":True})", R"({"a" "b"})",
+        R"({"a":"b",})", R"({,"a":"b"})", R"({"a":"b"}})", R"({"a":"b"} x)", R"({"a":"b")",
+        R"({"a":"b)", R"({"a)", R"({"a":)", R"({"a")", "{", R"({"a":"b"}{})", R"({'a':'b'})",
+        R"({"a":"b"}//)", R"(/**/{"a":"b"})", "\v{}", "{}\f", "\xc2\xa0{}", R"([])", R"("x")", "true", "null",
+    };
+    for (const char *body : bodies) expect_same_as_strict(body);
+}
+
+TEST(JsonReaderFlatObjects, DepthLimitOfZeroStillRefusesAnObject) {
+    const JsonLimits none{1024, 0};
+    EXPECT_FALSE(read_json_body(R"({"a":"b"})", none).ok());
+    EXPECT_FALSE(read_json_body_strict(R"({"a":"b"})", none).ok());
+}
+
+TEST(JsonReaderFlatObjects, ByteChecksComeFirstOnBothPaths) {
+    for (auto *read : {&read_json_body, &read_json_body_strict}) {
+        expect_invalid_json((*read)(std::string_view("{\"a\":\"b\0\"}", 10), {}), "NUL");
+        expect_invalid_json((*read)("{\"a\":\"\xff\"}", {}), "UTF-8");
+        const auto big = (*read)(object_of_size(kMiB + 1), {});
+        ASSERT_FALSE(big.ok());
+        EXPECT_EQ(big.error().status, 413);
+    }
+}
+
 }  // namespace
 }  // namespace cpep
