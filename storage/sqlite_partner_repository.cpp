@@ -249,9 +249,18 @@ std::vector<bool> SqlitePartnerRepository::insert_all(const std::vector<NewPartn
 // takes every row queued so far (its own included) and commits them together; callers that
 // arrive meanwhile queue up for the next commit and wait. A lone caller pays two uncontended
 // mutex operations for this.
+//
+// Gathering (PostgreSQL's commit_delay/commit_siblings idea, bounded): right after a commit, the
+// callers it answered are busy preparing their next rows, so the first one back would commit
+// alone and the rest would queue behind that commit. When the last group had several callers,
+// the leader therefore waits until as many have queued again, or for at most half the last
+// commit's duration (capped at 1 ms), whichever comes first. A lone writer never waits (its last
+// group had one caller), and concurrency that drops is followed at the next commit.
 void SqlitePartnerRepository::submit(std::vector<PendingInsert> &mine) {
     std::unique_lock lock(queue_mutex_);
     for (auto &m : mine) queue_.push_back(&m);
+    ++queued_callers_;
+    if (gathering_) gather_cv_.notify_one();
     auto all_done = [&] {
         for (const auto &m : mine)
             if (m.state == PendingInsert::State::waiting) return false;
@@ -263,11 +272,25 @@ void SqlitePartnerRepository::submit(std::vector<PendingInsert> &mine) {
             continue;
         }
         committing_ = true;
+        if (last_group_callers_ > 1 && queued_callers_ < last_group_callers_) {
+            const auto delay = std::min<std::chrono::nanoseconds>(last_commit_time_ / 2, std::chrono::milliseconds(1));
+            const auto deadline = std::chrono::steady_clock::now() + delay;
+            gathering_ = true;
+            while (queued_callers_ < last_group_callers_ &&
+                   gather_cv_.wait_until(lock, deadline) != std::cv_status::timeout) {
+            }
+            gathering_ = false;
+        }
         std::vector<PendingInsert *> group;
         group.swap(queue_);
+        last_group_callers_ = queued_callers_;
+        queued_callers_ = 0;
         lock.unlock();
+        const auto started = std::chrono::steady_clock::now();
         commit_group(group);
+        const auto took = std::chrono::steady_clock::now() - started;
         lock.lock();
+        last_commit_time_ = took;
         committing_ = false;
         queue_cv_.notify_all();
     }

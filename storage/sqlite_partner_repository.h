@@ -2,6 +2,7 @@
 // The SQLite adapter of PartnerRepository: one connection per engine (see PITFALLS: the WAL-reset
 // bug of SQLite 3.40 forbids a second writer), guarded by a mutex, with prepared statements kept
 // for the life of the engine and every write inside BEGIN IMMEDIATE.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -68,7 +69,12 @@ private:
     std::mutex queue_mutex_;
     std::condition_variable queue_cv_;
     std::vector<PendingInsert *> queue_;
+    std::size_t queued_callers_ = 0;     // callers with rows in queue_
     bool committing_ = false;
+    bool gathering_ = false;             // a leader waits for the last group's callers (submit)
+    std::condition_variable gather_cv_;
+    std::size_t last_group_callers_ = 0;
+    std::chrono::nanoseconds last_commit_time_{0};
     SQLite::Database db_;
     std::mutex mutex_;
     SQLite::Statement begin_;
