@@ -70,6 +70,19 @@ const char *cpep_version(void) { return CPEP_VERSION_STRING; }
 
 const char *cpep_error_last(void) { return t_last_error.c_str(); }
 
+namespace {
+// A failure outside the classified ones (an allocation or an SQLite error while preparing the
+// engine's statements): CPEP_ERROR with a message that names the file, as every open error does.
+int fail_open(const char *db_path, const char *what) noexcept {
+    try {
+        const std::string message = std::string("cpep_open: cannot open '") + db_path + "': " + what;
+        return fail(CPEP_ERROR, message.c_str());
+    } catch (...) {
+        return fail(CPEP_ERROR, "cpep_open: out of memory");
+    }
+}
+}  // namespace
+
 int cpep_open(cpep_engine **out, const char *db_path, const char *options_json) {
     clear_error();
     if (!out) return fail(CPEP_EINVALID, "cpep_open: out is NULL");
@@ -89,11 +102,11 @@ int cpep_open(cpep_engine **out, const char *db_path, const char *options_json) 
         }
         return fail(CPEP_ERROR, e.what());
     } catch (const std::bad_alloc &) {
-        return fail(CPEP_ERROR, "cpep_open: out of memory");
+        return fail_open(db_path, "out of memory");
     } catch (const std::exception &e) {
-        return fail(CPEP_ERROR, e.what());
+        return fail_open(db_path, e.what());
     } catch (...) {
-        return fail(CPEP_ERROR, "cpep_open: unexpected failure");
+        return fail_open(db_path, "unexpected failure");
     }
 }
 

@@ -130,6 +130,7 @@ void open_loop(bool existing) {
             ++failures;
             ++codes[rc];
             std::string message = cpep_error_last();
+            EXPECT_NE(message.find(path), std::string::npos) << "the open error does not name the file: " << message;
             if (const auto at = message.find(dir.path()); at != std::string::npos) message.replace(at, dir.path().size(), "<dir>");
             for (char &c : message)
                 if (std::isdigit(static_cast<unsigned char>(c))) c = '#';
