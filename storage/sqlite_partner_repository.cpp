@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "storage/migrator.h"
+#include "storage/partner_queries.h"
 #include "storage/open_error.h"
 
 namespace cpep::storage {
@@ -15,10 +16,6 @@ namespace {
 
 constexpr const char *kEntityCounter = "entity_id";
 constexpr const char *kActivityCounter = "activity_id";
-
-#define CPEP_PARTNER_COLUMNS                                                                          \
-    "seq, id, tenant_id, partner_id, enable_connection, created_at, enabled_at, last_heartbeat_at," \
-    " agent_url, agent_sha256, agent_install_parameters, agent_auto_deployment"
 
 std::optional<Instant> optional_instant(const SQLite::Column &c) {
     if (c.isNull()) return std::nullopt;
@@ -195,11 +192,10 @@ SqlitePartnerRepository::SqlitePartnerRepository(const StorageOptions &options)
                          " ON CONFLICT (name) DO UPDATE SET value = max(value, excluded.value)"),
       find_(db_, "SELECT " CPEP_PARTNER_COLUMNS " FROM external_partner WHERE id = ? AND tenant_id = ?"),
       find_by_partner_(db_, "SELECT " CPEP_PARTNER_COLUMNS " FROM external_partner WHERE tenant_id = ? AND partner_id = ?"),
-      list_(db_, "SELECT " CPEP_PARTNER_COLUMNS " FROM external_partner"
-                 " WHERE tenant_id = ?1 AND seq > ?2 AND (?3 IS NULL OR enable_connection = ?3)"
-                 " AND (?4 IS NULL OR partner_id = ?4) ORDER BY seq LIMIT ?5 OFFSET ?6"),
-      count_(db_, "SELECT count(*) FROM external_partner WHERE tenant_id = ?1"
-                  " AND (?2 IS NULL OR enable_connection = ?2) AND (?3 IS NULL OR partner_id = ?3)"),
+      list_(db_, sql::kListPartners),
+      list_by_partner_(db_, sql::kListPartnersByPartnerId),
+      count_(db_, sql::kCountPartners),
+      count_by_partner_(db_, sql::kCountPartnersByPartnerId),
       save_connection_(db_, "UPDATE external_partner SET enable_connection = ?, enabled_at = ?, last_heartbeat_at = ?"
                             " WHERE seq = ? AND tenant_id = ?"),
       remove_(db_, "DELETE FROM external_partner WHERE tenant_id = ? AND id = ?"),
@@ -376,31 +372,35 @@ std::optional<StoredPartner> SqlitePartnerRepository::find_by_partner_id(std::st
 std::vector<StoredPartner> SqlitePartnerRepository::list(std::string_view tenant_id, const PartnerFilter &filter,
                                                          std::int64_t after_seq, std::int64_t skip, std::int64_t limit) {
     std::lock_guard guard(mutex_);
-    StatementReset reset(list_);
+    // A partnerId filter has its own statement, so that SQLite plans it on the (tenant_id,
+    // partner_id) index instead of walking the tenant's rows (storage.QueryPlans checks both).
+    SQLite::Statement &q = filter.partner_id ? list_by_partner_ : list_;
+    StatementReset reset(q);
     const std::string t(tenant_id);
-    list_.bindNoCopy(1, t);
-    list_.bind(2, static_cast<int64_t>(after_seq));
-    if (filter.enable_connection) list_.bind(3, *filter.enable_connection ? 1 : 0);
-    if (filter.partner_id) list_.bindNoCopy(4, *filter.partner_id);
-    list_.bind(5, static_cast<int64_t>(limit));
-    list_.bind(6, static_cast<int64_t>(skip));
+    q.bindNoCopy(1, t);
+    q.bind(2, static_cast<int64_t>(after_seq));
+    if (filter.enable_connection) q.bind(3, *filter.enable_connection ? 1 : 0);
+    if (filter.partner_id) q.bindNoCopy(4, *filter.partner_id);
+    q.bind(5, static_cast<int64_t>(limit));
+    q.bind(6, static_cast<int64_t>(skip));
     std::vector<StoredPartner> out;
     int rc;
-    while ((rc = list_.tryExecuteStep()) == SQLITE_ROW) out.push_back(read_partner(list_));
+    while ((rc = q.tryExecuteStep()) == SQLITE_ROW) out.push_back(read_partner(q));
     if (rc != SQLITE_DONE) throw storage_error(db_.getHandle(), rc);
     return out;
 }
 
 std::int64_t SqlitePartnerRepository::count(std::string_view tenant_id, const PartnerFilter &filter) {
     std::lock_guard guard(mutex_);
-    StatementReset reset(count_);
+    SQLite::Statement &q = filter.partner_id ? count_by_partner_ : count_;
+    StatementReset reset(q);
     const std::string t(tenant_id);
-    count_.bindNoCopy(1, t);
-    if (filter.enable_connection) count_.bind(2, *filter.enable_connection ? 1 : 0);
-    if (filter.partner_id) count_.bindNoCopy(3, *filter.partner_id);
-    const int rc = count_.tryExecuteStep();
+    q.bindNoCopy(1, t);
+    if (filter.enable_connection) q.bind(2, *filter.enable_connection ? 1 : 0);
+    if (filter.partner_id) q.bindNoCopy(3, *filter.partner_id);
+    const int rc = q.tryExecuteStep();
     if (rc != SQLITE_ROW) throw storage_error(db_.getHandle(), rc);
-    return count_.getColumn(0).getInt64();
+    return q.getColumn(0).getInt64();
 }
 
 bool SqlitePartnerRepository::save_connection(const StoredPartner &s) {

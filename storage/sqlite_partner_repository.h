@@ -85,7 +85,9 @@ private:
     SQLite::Statement find_;
     SQLite::Statement find_by_partner_;
     SQLite::Statement list_;
+    SQLite::Statement list_by_partner_;
     SQLite::Statement count_;
+    SQLite::Statement count_by_partner_;
     SQLite::Statement save_connection_;
     SQLite::Statement remove_;
     SQLite::Statement save_agent_;

@@ -2,12 +2,16 @@
 
 #include <sqlite3.h>
 
+#include <string>
+#include <vector>
+
 #include <SQLiteCpp/Database.h>
 #include <SQLiteCpp/Statement.h>
 #include <gtest/gtest.h>
 
 #include "core/external_partner.h"
 #include "storage/open_error.h"
+#include "storage/partner_queries.h"
 #include "temp_dir.h"
 
 namespace cpep::storage {
@@ -202,6 +206,79 @@ TEST(SqlitePartnerRepository, CommittedCreateIsVisibleToAnotherConnectionInBothD
             EXPECT_EQ(count_rows(path), 1) << "a reader sees the commit while the writer is open";
         }
     }
+}
+
+// EXPLAIN QUERY PLAN's detail lines of `sql` on the engine's schema.
+std::vector<std::string> query_plan(const std::string &path, const char *sql) {
+    SQLite::Database db(path, SQLite::OPEN_READONLY);
+    SQLite::Statement q(db, std::string("EXPLAIN QUERY PLAN ") + sql);
+    std::vector<std::string> details;
+    while (q.executeStep()) details.push_back(q.getColumn(3).getString());
+    return details;
+}
+
+std::string joined(const std::vector<std::string> &lines) {
+    std::string out;
+    for (const auto &l : lines) out += l + "; ";
+    return out;
+}
+
+TEST(QueryPlans, ListAndCountNeverScanTheTable) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    { SqlitePartnerRepository repo({path}); }
+    for (const char *sql : {sql::kListPartners, sql::kListPartnersByPartnerId, sql::kCountPartners,
+                            sql::kCountPartnersByPartnerId}) {
+        const auto plan = query_plan(path, sql);
+        ASSERT_FALSE(plan.empty()) << sql;
+        for (const auto &line : plan) {
+            if (line.rfind("SCAN ", 0) == 0) {
+                EXPECT_NE(line.find(" USING "), std::string::npos) << "a full table scan: " << line << "\n" << sql;
+            }
+        }
+    }
+}
+
+TEST(QueryPlans, APartnerIdFilterUsesTheTenantPartnerIndex) {
+    TempDir dir;
+    const std::string path = dir.file("a.db");
+    { SqlitePartnerRepository repo({path}); }
+    for (const char *sql : {sql::kListPartnersByPartnerId, sql::kCountPartnersByPartnerId}) {
+        const std::string plan = joined(query_plan(path, sql));
+        EXPECT_NE(plan.find("INDEX external_partner_tenant_partner (tenant_id=? AND partner_id=?)"), std::string::npos)
+            << plan << "\n" << sql;
+    }
+    // The unfiltered list walks the tenant's rows in creation order on (tenant_id, seq).
+    const std::string plan = joined(query_plan(path, sql::kListPartners));
+    EXPECT_NE(plan.find("INDEX external_partner_tenant_seq (tenant_id=? AND seq>?)"), std::string::npos) << plan;
+    EXPECT_EQ(plan.find("TEMP B-TREE"), std::string::npos) << plan;
+}
+
+TEST(QueryPlans, FilteredListsAndCountsAnswerTheSameRowsThroughTheRepository) {
+    TempDir dir;
+    SqlitePartnerRepository repo({dir.file("a.db")});
+    const char *partners[] = {"00000000-0000-4000-8000-00000000000a", "00000000-0000-4000-8000-00000000000b",
+                              "00000000-0000-4000-8000-00000000000c"};
+    for (int i = 0; i < 3; ++i) ASSERT_TRUE(repo.insert(partner(id(i + 1), kTenantA, partners[i], i != 1), 0));
+    ASSERT_TRUE(repo.insert(partner(id(9), kTenantB, partners[1]), 0));
+    PartnerFilter by_b;
+    by_b.partner_id = partners[1];
+    const auto rows = repo.list(kTenantA, by_b, 0, 0, 10);
+    ASSERT_EQ(rows.size(), 1u);
+    EXPECT_EQ(rows[0].partner.id, id(2));
+    EXPECT_EQ(repo.count(kTenantA, by_b), 1);
+    by_b.enable_connection = true;  // partner b of tenant A is disabled
+    EXPECT_TRUE(repo.list(kTenantA, by_b, 0, 0, 10).empty());
+    EXPECT_EQ(repo.count(kTenantA, by_b), 0);
+    by_b.enable_connection = false;
+    EXPECT_EQ(repo.count(kTenantA, by_b), 1);
+    EXPECT_TRUE(repo.list(kTenantA, by_b, rows[0].seq, 0, 10).empty());  // keyset: after its own seq
+    EXPECT_TRUE(repo.list(kTenantA, by_b, 0, 1, 10).empty());            // skipped
+    PartnerFilter enabled;
+    enabled.enable_connection = true;
+    EXPECT_EQ(repo.count(kTenantA, enabled), 2);
+    EXPECT_EQ(repo.list(kTenantA, enabled, 0, 0, 10).size(), 2u);
+    EXPECT_EQ(repo.count(kTenantA, {}), 3);
 }
 
 }  // namespace
