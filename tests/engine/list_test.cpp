@@ -59,7 +59,8 @@ TEST_F(Listing, ReturnsTheCallersPartnersInCreationOrder) {
 TEST_F(Listing, FiltersOnEnableConnection) {
     EXPECT_EQ(ids_of(ok("$filter=enableConnection eq true")["value"]), ids_where(true));
     EXPECT_EQ(ids_of(ok("$filter=enableConnection eq false")["value"]), ids_where(false));
-    for (const json &v : ok("$filter=enableConnection eq false")["value"]) EXPECT_EQ(v["connectionStatus"], "notAvailable");
+    const json disabled = ok("$filter=enableConnection eq false");  // kept alive for the loop (a range-for over
+    for (const json &v : disabled["value"]) EXPECT_EQ(v["connectionStatus"], "notAvailable");  // a temporary's member dangles)
 }
 
 TEST_F(Listing, FiltersOnPartnerIdCaseInsensitively) {
