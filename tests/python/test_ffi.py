@@ -192,8 +192,11 @@ def compile_fake_library(tmp_path, source):
     src = tmp_path / "fake.c"
     src.write_text(source)
     out = tmp_path / "libcpep.so"
+    # The compiler is not under test: under scripts/sanitize.sh it must not inherit the ASan
+    # preload (LeakSanitizer would fail the compiler driver on its own exit-time leaks).
+    env = {k: v for k, v in os.environ.items() if k not in ("LD_PRELOAD", "ASAN_OPTIONS", "LSAN_OPTIONS")}
     subprocess.run([compiler, "-shared", "-fPIC", "-o", str(out), str(src)], check=True,
-                   timeout=120)
+                   timeout=120, env=env)
     return str(out)
 
 
