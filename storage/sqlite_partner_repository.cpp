@@ -216,15 +216,24 @@ struct SqlitePartnerRepository::PendingInsert {
     PendingInsert(const ExternalPartner *p, std::int64_t sequence) : partner(p), id_sequence(sequence) {}
     const ExternalPartner *partner;
     std::int64_t id_sequence;
-    enum class State { waiting, inserted, conflict, failed } state = State::waiting;
+    enum class State { waiting, inserted, conflict, failed };
+    // Published to the caller under queue_mutex_, and only after the commit has finished: a
+    // caller woken early (a spurious wakeup) still sees `waiting` and keeps waiting.
+    State state = State::waiting;
     std::optional<StorageError> error;
+    // Written by the leader while it commits, without the queue lock; only the leader reads them.
+    State result = State::waiting;
+    std::optional<StorageError> result_error;
 };
 
 bool SqlitePartnerRepository::insert(const ExternalPartner &p, std::int64_t id_sequence) {
     std::vector<PendingInsert> mine;
     mine.emplace_back(&p, id_sequence);
     submit(mine);
-    if (mine[0].error) throw *mine[0].error;
+    if (mine[0].state == PendingInsert::State::failed) {
+        if (mine[0].error) throw *mine[0].error;
+        throw StorageError(StorageFailure::other, "the commit failed");
+    }
     return mine[0].state == PendingInsert::State::inserted;
 }
 
@@ -235,7 +244,10 @@ std::vector<bool> SqlitePartnerRepository::insert_all(const std::vector<NewPartn
     submit(mine);
     std::vector<bool> out;
     for (const auto &m : mine) {
-        if (m.error) throw *m.error;
+        if (m.state == PendingInsert::State::failed) {
+            if (m.error) throw *m.error;
+            throw StorageError(StorageFailure::other, "the commit failed");
+        }
         out.push_back(m.state == PendingInsert::State::inserted);
     }
     return out;
@@ -254,6 +266,7 @@ std::vector<bool> SqlitePartnerRepository::insert_all(const std::vector<NewPartn
 // group had one caller), and concurrency that drops is followed at the next commit.
 void SqlitePartnerRepository::submit(std::vector<PendingInsert> &mine) {
     std::unique_lock lock(queue_mutex_);
+    queue_.reserve(queue_.size() + mine.size());  // may throw; the pushes below then cannot
     for (auto &m : mine) queue_.push_back(&m);
     ++queued_callers_;
     if (gathering_) gather_cv_.notify_one();
@@ -286,6 +299,10 @@ void SqlitePartnerRepository::submit(std::vector<PendingInsert> &mine) {
         commit_group(group);
         const auto took = std::chrono::steady_clock::now() - started;
         lock.lock();
+        for (PendingInsert *m : group) {  // the outcomes become visible only now, after the commit
+            m->error = std::move(m->result_error);
+            m->state = m->result;
+        }
         last_commit_time_ = took;
         committing_ = false;
         queue_cv_.notify_all();
@@ -294,10 +311,11 @@ void SqlitePartnerRepository::submit(std::vector<PendingInsert> &mine) {
 
 void SqlitePartnerRepository::commit_group(const std::vector<PendingInsert *> &group) {
     using State = PendingInsert::State;
-    auto fail_all = [&](const StorageError &e) {
-        for (PendingInsert *m : group) {
-            m->state = State::failed;
-            m->error = e;
+    auto fail_all = [&](const StorageError &e) noexcept {
+        for (PendingInsert *m : group) m->result = State::failed;  // first, so that nothing reads as inserted
+        try {
+            for (PendingInsert *m : group) m->result_error = e;
+        } catch (...) {  // out of memory while copying the message: callers get a generic failure
         }
     };
     try {
@@ -314,7 +332,7 @@ void SqlitePartnerRepository::commit_group(const std::vector<PendingInsert *> &g
             bind_optional(insert_partner_, 6, p.enabled_at);
             const int rc = step_and_reset(insert_partner_);
             if (rc == SQLITE_DONE) {
-                m->state = State::inserted;  // provisional until the commit below succeeds
+                m->result = State::inserted;  // provisional until the commit below succeeds
                 max_sequence = std::max(max_sequence, m->id_sequence);
                 continue;
             }
@@ -322,7 +340,7 @@ void SqlitePartnerRepository::commit_group(const std::vector<PendingInsert *> &g
             sqlite3 *handle = db_.getHandle();
             if (sqlite3_extended_errcode(handle) == SQLITE_CONSTRAINT_UNIQUE &&
                 std::strstr(sqlite3_errmsg(handle), "external_partner.partner_id") != nullptr) {
-                m->state = State::conflict;
+                m->result = State::conflict;
                 continue;
             }
             throw storage_error(handle, rc);

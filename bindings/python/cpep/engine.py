@@ -406,14 +406,14 @@ class Engine:
         # In-flight accounting so close() can wait for calls on other threads: a plain lock here
         # (a Condition's Python-level enter/exit and notify cost microseconds per call); the
         # condition is used only while a close() is waiting.
+        buf = _ffi.cpep_buf()  # before the count goes up: nothing may raise between it and the try
+        ref = _byref(buf)
         lock = self._lock
         with lock:
             handle = self._handle
             if handle is None:
                 raise EngineClosedError("the cpep engine on %r is closed" % (self.path,))
             self._in_flight += 1
-        buf = _ffi.cpep_buf()
-        ref = _byref(buf)
         try:
             rc = function(ref, handle, *args)
             if rc < 0:
