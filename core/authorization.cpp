@@ -58,6 +58,8 @@ std::optional<GraphError> authorize(const Caller &caller, Operation op) {
                                      "Partner heartbeats are sent by the partner's application; delegated callers are not supported.");
         if (!caller.has_permission(kPartner)) return missing_permission(caller, "CloudPC.PartnerReadWrite.All");
         return std::nullopt;
+    case Operation::batch:
+        return std::nullopt;
     }
     return errors::forbidden("missingPermission", "Unknown operation.");
 }

@@ -17,6 +17,7 @@ enum class Operation {
     configure_agent,
     deploy_agent,
     partner_heartbeat,
+    batch,  // POST /$batch itself: only the personal-account check; each request is authorised on its own
 };
 
 inline constexpr std::string_view kGlobalAdministratorRole = "62e90394-69f5-4237-9190-012177145e10";

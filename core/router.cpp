@@ -8,17 +8,6 @@ namespace {
 
 constexpr std::string_view kServiceRoot = "https://graph.microsoft.com/beta";
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-        if (x != y) return false;
-    }
-    return true;
-}
-
 std::optional<std::string> decode_segment(std::string_view s) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
@@ -64,8 +53,19 @@ Outcome<RouteMatch> pick(std::string_view method, std::initializer_list<Candidat
 
 }  // namespace
 
+bool ascii_iequals(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        char x = a[i], y = b[i];
+        if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+        if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+        if (x != y) return false;
+    }
+    return true;
+}
+
 Outcome<RouteMatch> match_route(std::string_view method, std::string_view url) {
-    if (url.size() >= kServiceRoot.size() && iequals(url.substr(0, kServiceRoot.size()), kServiceRoot))
+    if (url.size() >= kServiceRoot.size() && ascii_iequals(url.substr(0, kServiceRoot.size()), kServiceRoot))
         url.remove_prefix(kServiceRoot.size());
     RouteMatch m{Route::create_partner, {}, {}, {}};
     if (auto q = url.find('?'); q != std::string_view::npos) {
@@ -85,13 +85,13 @@ Outcome<RouteMatch> match_route(std::string_view method, std::string_view url) {
 
     if (seg.size() == 1 && seg[0] == "$batch")
         return pick(method, {{"POST", Route::batch}}, "$batch", "POST", m);
-    if (seg.size() == 2 && iequals(seg[0], "partnerApi") && iequals(seg[1], "heartbeat"))
+    if (seg.size() == 2 && ascii_iequals(seg[0], "partnerApi") && ascii_iequals(seg[1], "heartbeat"))
         return pick(method, {{"POST", Route::heartbeat}}, "the partner heartbeat", "POST", m);
 
     static constexpr std::string_view kCollection[] = {"deviceManagement", "virtualEndpoint", "externalPartners"};
     for (std::size_t i = 0; i < std::size(kCollection); ++i) {
         if (i >= seg.size()) return segment_not_found(url);
-        if (!iequals(seg[i], kCollection[i])) return segment_not_found(seg[i]);
+        if (!ascii_iequals(seg[i], kCollection[i])) return segment_not_found(seg[i]);
     }
     if (seg.size() == 3)
         return pick(method, {{"GET", Route::list_partners}, {"POST", Route::create_partner}},
@@ -116,13 +116,13 @@ Outcome<RouteMatch> match_route(std::string_view method, std::string_view url) {
         has_parens = true;
     }
     const bool empty_parens = !has_parens || args.empty();
-    if (iequals(name, "configureAgent") && !has_parens)
+    if (ascii_iequals(name, "configureAgent") && !has_parens)
         return pick(method, {{"POST", Route::configure_agent}}, "the configureAgent action", "POST", m);
-    if (iequals(name, "deployAgent") && !has_parens)
+    if (ascii_iequals(name, "deployAgent") && !has_parens)
         return pick(method, {{"POST", Route::deploy_agent}}, "the deployAgent action", "POST", m);
-    if (iequals(name, "retrieveActionReports") && empty_parens)
+    if (ascii_iequals(name, "retrieveActionReports") && empty_parens)
         return pick(method, {{"GET", Route::retrieve_reports}}, "the retrieveActionReports function", "GET", m);
-    if (iequals(name, "retrieveDeployAgentActionResults")) {
+    if (ascii_iequals(name, "retrieveDeployAgentActionResults")) {
         m.function_args = std::string(args);
         return pick(method, {{"GET", Route::retrieve_results}}, "the retrieveDeployAgentActionResults function", "GET", m);
     }

@@ -31,4 +31,7 @@ struct RouteMatch {
 
 Outcome<RouteMatch> match_route(std::string_view method, std::string_view url);
 
+// ASCII case-insensitive equality (path segments, function names, header names).
+bool ascii_iequals(std::string_view a, std::string_view b);
+
 }  // namespace cpep

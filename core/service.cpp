@@ -7,15 +7,6 @@
 namespace cpep {
 namespace {
 
-GraphError storage_error(const StorageError &e) {
-    switch (e.kind()) {
-    case StorageFailure::busy: return errors::storage_busy();
-    case StorageFailure::full: return errors::disk_full();
-    case StorageFailure::other: break;
-    }
-    return errors::internal_storage();
-}
-
 Operation operation_of(Route r) {
     switch (r) {
     case Route::create_partner: return Operation::create;
@@ -28,12 +19,21 @@ Operation operation_of(Route r) {
     case Route::retrieve_results: return Operation::retrieve_deploy_agent_action_results;
     case Route::retrieve_reports: return Operation::retrieve_action_reports;
     case Route::heartbeat: return Operation::partner_heartbeat;
-    case Route::batch: break;  // each request of a batch is authorised on its own
+    case Route::batch: return Operation::batch;
     }
-    return Operation::create;
+    return Operation::batch;  // unreachable: every route is listed above
 }
 
 }  // namespace
+
+GraphError ExternalPartnerService::storage_error(const StorageError &e) {
+    switch (e.kind()) {
+    case StorageFailure::busy: return errors::storage_busy();
+    case StorageFailure::full: return errors::disk_full();
+    case StorageFailure::other: break;
+    }
+    return errors::internal_storage();
+}
 
 ExternalPartnerService::ExternalPartnerService(PartnerRepository &repository, const Clock &clock,
                                                IdGenerator &ids, ServiceSettings settings)
@@ -51,14 +51,8 @@ Response ExternalPartnerService::handle(std::string_view method, std::string_vie
     auto match = match_route(method, url);
     if (!match) return error_response(match.error(), headers);
     if (!caller) return error_response(caller.error(), headers);
-    if (match.value().route != Route::batch) {
-        if (auto denied = authorize(caller.value(), operation_of(match.value().route)))
-            return error_response(*denied, headers);
-    } else if (caller.value().tenant_id == kPersonalAccountTenant) {
-        return error_response(errors::forbidden("personalAccountNotSupported",
-                                                "Personal Microsoft accounts are not supported; sign in with a work or school account."),
-                              headers);
-    }
+    if (auto denied = authorize(caller.value(), operation_of(match.value().route)))
+        return error_response(*denied, headers);
     try {
         auto response = dispatch(match.value(), caller, body);
         if (!response) return error_response(response.error(), headers);

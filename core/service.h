@@ -52,6 +52,8 @@ public:
     Response error_response(const GraphError &error, const RequestHeaders &headers = {});
 
 private:
+    // A storage failure as Graph's error: 503 busy, 507 disk full, else 500 (CONTRACT §4).
+    static GraphError storage_error(const StorageError &e);
     struct PreparedCreate {
         ExternalPartner partner;
         std::int64_t id_sequence = 0;

@@ -27,13 +27,6 @@ struct BatchItem {
 
 GraphError invalid_batch(std::string message) { return errors::bad_request("invalidRequest", std::move(message)); }
 
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-    return true;
-}
-
 Outcome<std::vector<BatchItem>> read_batch(const json &body) {
     if (!body.is_object()) return invalid_batch("A $batch body must be a JSON object {\"requests\": [...]}.");
     for (const auto &[key, value] : body.items())
@@ -57,7 +50,7 @@ Outcome<std::vector<BatchItem>> read_batch(const json &body) {
             } else if (key == "headers" && value.is_object()) {
                 for (const auto &[name, v] : value.items()) {
                     if (!v.is_string()) return invalid_batch("Header values in a $batch request must be strings.");
-                    if (iequals(name, "client-request-id")) item.client_request_id = v.get<std::string>();
+                    if (ascii_iequals(name, "client-request-id")) item.client_request_id = v.get<std::string>();
                 }
             } else if (key == "dependsOn" && value.is_array()) {
                 for (const json &d : value) {
@@ -112,9 +105,7 @@ Outcome<Response> ExternalPartnerService::batch(const Outcome<Caller> &caller, s
             for (std::size_t k = 0; k < pending.size(); ++k)
                 answer(pending[k].index, finish_create(pending[k].create, inserted[k]));
         } catch (const StorageError &e) {
-            const GraphError error = e.kind() == StorageFailure::busy   ? errors::storage_busy()
-                                     : e.kind() == StorageFailure::full ? errors::disk_full()
-                                                                        : errors::internal_storage();
+            const GraphError error = storage_error(e);
             for (const auto &p : pending) answer(p.index, error);
         }
         pending.clear();
@@ -137,7 +128,7 @@ Outcome<Response> ExternalPartnerService::batch(const Outcome<Caller> &caller, s
             answer(i, errors::bad_request("invalidRequest", "A $batch cannot contain another $batch."));
             continue;
         }
-        if (match && caller && match.value().route == Route::create_partner) {
+        if (match && match.value().route == Route::create_partner) {  // the caller was judged by handle()
             if (auto denied = authorize(caller.value(), Operation::create)) {
                 answer(i, *denied);
                 continue;

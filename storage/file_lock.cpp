@@ -3,6 +3,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
+#include <string>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -16,21 +18,21 @@ namespace {
 // The lock is named after the file SQLite will really open: a symlink (or another spelling of
 // the same path) must not give a second engine a lock of its own. A hard link still would; see
 // the README's notes.
+std::optional<std::string> real_path(const std::string &path) {
+    char *real = ::realpath(path.c_str(), nullptr);
+    if (!real) return std::nullopt;
+    std::string out(real);
+    std::free(real);
+    return out;
+}
+
 std::string resolved_path(const std::string &path) {
-    if (char *real = ::realpath(path.c_str(), nullptr)) {
-        std::string out(real);
-        std::free(real);
-        return out;
-    }
+    if (auto real = real_path(path)) return *real;
     // Not there yet: resolve the directory, keep the name.
     const auto slash = path.rfind('/');
     const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
     const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-    if (char *real = ::realpath(dir.c_str(), nullptr)) {
-        std::string out(real);
-        std::free(real);
-        return out + (out.back() == '/' ? "" : "/") + name;
-    }
+    if (auto real = real_path(dir)) return *real + (real->back() == '/' ? "" : "/") + name;
     return path;
 }
 

@@ -152,7 +152,7 @@ public:
             throw storage_error(repo_.db_.getHandle(), rc);
     }
     ~WriteTransaction() {
-        if (!committed_ && !sqlite3_get_autocommit(repo_.db_.getHandle())) step_and_reset(repo_.rollback_);
+        if (!committed_) rollback_if_open();
     }
     void commit() {
         const int rc = step_and_reset(repo_.commit_);
@@ -166,7 +166,7 @@ public:
             // A failed fsync can leave this transaction's frames, commit mark included, in the WAL
             // file although SQLite rolled it back in memory: a crash before the next write would
             // resurrect it. Roll back, then checkpoint and truncate the WAL so they are gone.
-            if (!sqlite3_get_autocommit(db)) step_and_reset(repo_.rollback_);
+            rollback_if_open();
             sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_TRUNCATE, nullptr, nullptr);
         }
         throw error;
@@ -175,6 +175,10 @@ public:
     WriteTransaction &operator=(const WriteTransaction &) = delete;
 
 private:
+    void rollback_if_open() {
+        if (!sqlite3_get_autocommit(repo_.db_.getHandle())) step_and_reset(repo_.rollback_);
+    }
+
     SqlitePartnerRepository &repo_;
     bool committed_ = false;
 };
@@ -224,17 +228,23 @@ struct SqlitePartnerRepository::PendingInsert {
     // Written by the leader while it commits, without the queue lock; only the leader reads them.
     State result = State::waiting;
     std::optional<StorageError> result_error;
+
+    // Once published: whether the row was inserted (false: its partnerId exists); throws the
+    // storage failure of a failed commit.
+    bool inserted() const {
+        if (state == State::failed) {
+            if (error) throw *error;
+            throw StorageError(StorageFailure::other, "the commit failed");
+        }
+        return state == State::inserted;
+    }
 };
 
 bool SqlitePartnerRepository::insert(const ExternalPartner &p, std::int64_t id_sequence) {
     std::vector<PendingInsert> mine;
     mine.emplace_back(&p, id_sequence);
     submit(mine);
-    if (mine[0].state == PendingInsert::State::failed) {
-        if (mine[0].error) throw *mine[0].error;
-        throw StorageError(StorageFailure::other, "the commit failed");
-    }
-    return mine[0].state == PendingInsert::State::inserted;
+    return mine[0].inserted();
 }
 
 std::vector<bool> SqlitePartnerRepository::insert_all(const std::vector<NewPartner> &rows) {
@@ -243,13 +253,7 @@ std::vector<bool> SqlitePartnerRepository::insert_all(const std::vector<NewPartn
     for (const auto &r : rows) mine.emplace_back(r.partner, r.id_sequence);
     submit(mine);
     std::vector<bool> out;
-    for (const auto &m : mine) {
-        if (m.state == PendingInsert::State::failed) {
-            if (m.error) throw *m.error;
-            throw StorageError(StorageFailure::other, "the commit failed");
-        }
-        out.push_back(m.state == PendingInsert::State::inserted);
-    }
+    for (const auto &m : mine) out.push_back(m.inserted());
     return out;
 }
 

@@ -45,6 +45,7 @@ const char *name_of(Operation op) {
     case Operation::configure_agent: return "configureAgent";
     case Operation::deploy_agent: return "deployAgent";
     case Operation::partner_heartbeat: return "partnerHeartbeat";
+    case Operation::batch: return "batch";
     }
     return "?";
 }

@@ -86,11 +86,8 @@ class Response:
 
     @classmethod
     def _from_raw(cls, status, raw):
-        response = cls.__new__(cls)
-        response.status = status
-        response._body = _UNPARSED if raw else None
-        response.raw = raw
-        return response
+        """The engine's answer, its body parsed on first read."""
+        return cls(status, _UNPARSED if raw else None, raw)
 
     @property
     def body(self):
@@ -112,7 +109,7 @@ class Response:
 
     def raise_for_status(self):
         """Returns ``self`` for a 2xx status, raises ``GraphError`` for any other."""
-        if not 200 <= self.status < 300:
+        if not self.ok:
             raise GraphError.from_response(self.status, self.body)
         return self
 
